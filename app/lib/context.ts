@@ -1,0 +1,17 @@
+import type { Session, SessionUser } from "~/modules/auth/session.server";
+
+/** What the HTTP layer hands every loader and action (see app/server/app.ts). */
+export type RequestContext = {
+  requestId: string;
+  /** CSP nonce for inline scripts of this response. */
+  nonce: string;
+  /** Client IP (X-Forwarded-For only when TRUST_PROXY is set). */
+  ip: string | null;
+  user: SessionUser | null;
+  session: Session | null;
+};
+
+declare module "react-router" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface AppLoadContext extends RequestContext {}
+}

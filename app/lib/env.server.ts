@@ -1,0 +1,65 @@
+import { z } from "zod";
+
+const booleanish = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  /** The site's public origin; https turns on Secure/__Host- cookies. */
+  APP_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  PGLITE_DIR: z.string().min(1).default(".data/pglite"),
+  RESEND_API_KEY: z.string().optional().or(z.literal("").transform(() => undefined)),
+  RESEND_BASE_URL: z.url().optional().or(z.literal("").transform(() => undefined)),
+  RESEND_WEBHOOK_SECRET: z.string().optional().or(z.literal("").transform(() => undefined)),
+  EMAIL_FROM: z.string().min(3).default("Support Portal <support@localhost>"),
+  TRUST_PROXY: booleanish,
+  /** "false" keeps the job runner out of the web process (run `npm run worker` instead). */
+  RUN_JOBS: z
+    .enum(["true", "false", "1", "0", ""])
+    .optional()
+    .transform((v) => v !== "false" && v !== "0"),
+  /** Seed the demo into an empty database at start-up (default true). */
+  SEED_DEMO: z
+    .enum(["true", "false", "1", "0", ""])
+    .optional()
+    .transform((v) => v !== "false" && v !== "0"),
+  JOB_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema> & { APP_URL: string; secureCookies: boolean };
+
+/** Parses an environment; throws an Error whose message is one line naming the variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = issue.path.join(".") || "environment";
+    throw new Error(`Invalid environment variable ${name}: ${issue.message}`);
+  }
+  const parsed = result.data;
+  const appUrl = (parsed.APP_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, "");
+  return { ...parsed, APP_URL: appUrl, secureCookies: appUrl.startsWith("https://") };
+}
+
+let cached: Env | undefined;
+
+/** The validated environment of this process (parsed once). */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Tests reset this after changing process.env. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}

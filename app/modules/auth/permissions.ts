@@ -1,0 +1,68 @@
+/**
+ * The one permission module: "may this user do this action?". Used by every loader and action
+ * (through guard.server.ts) and by the UI to decide what to show. Pure; no I/O.
+ */
+export type Role = "customer" | "agent" | "sales" | "admin";
+
+export interface Actor {
+  id: string;
+  role: Role;
+  organizationId: string | null;
+}
+
+export const permissions = {
+  // areas
+  "view:portal": ["customer"],
+  "view:desk": ["agent", "admin"],
+  "view:beta": ["sales", "admin"],
+  "view:admin": ["admin"],
+  // account
+  "update:account:own": ["customer", "agent", "sales", "admin"],
+  // users and organizations
+  "manage:users": ["admin"],
+  "invite:staff": ["admin"],
+  "invite:customer": ["agent", "admin"],
+  "read:organizations": ["agent", "sales", "admin"],
+  "manage:organizations": ["admin"],
+  // operations
+  "read:mailbox": ["admin"],
+  "read:audit": ["admin"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof permissions;
+
+export function can(actor: Pick<Actor, "role"> | null | undefined, permission: Permission): boolean {
+  if (!actor) return false;
+  return (permissions[permission] as readonly Role[]).includes(actor.role);
+}
+
+export function isStaff(actor: Pick<Actor, "role"> | null | undefined): boolean {
+  return !!actor && actor.role !== "customer";
+}
+
+/** A customer reaches only their own organization's data; staff reach every organization. */
+export function canReachOrganization(actor: Actor, organizationId: string | null): boolean {
+  if (isStaff(actor)) return true;
+  return !!organizationId && actor.organizationId === organizationId;
+}
+
+/** Where each role lands after signing in. */
+export function homePathFor(role: Role): string {
+  switch (role) {
+    case "customer":
+      return "/portal";
+    case "agent":
+      return "/desk";
+    case "sales":
+      return "/beta";
+    case "admin":
+      return "/admin/users";
+  }
+}
+
+export const roleLabels: Record<Role, string> = {
+  customer: "Customer",
+  agent: "Support agent",
+  sales: "Sales",
+  admin: "Administrator",
+};

@@ -1,0 +1,88 @@
+import { escapeHtml } from "~/lib/html";
+
+/**
+ * Email templates: each renders a subject, an HTML body and a text body. Every piece of user
+ * text goes through escapeHtml in HTML; subjects are single-line (CR/LF refused at enqueue).
+ */
+export interface TemplateData {
+  password_reset: { name: string; resetUrl: string; expiresInMinutes: number };
+  invitation: { inviterName: string; organizationName: string | null; role: string; acceptUrl: string; expiresInDays: number };
+  password_changed: { name: string; accountUrl: string };
+}
+
+export type TemplateName = keyof TemplateData;
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+const productName = "Support Portal";
+
+function layout(title: string, bodyHtml: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
+<body style="margin:0;padding:24px;background:#f4f5f7;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2430">
+<div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:28px;line-height:1.5">
+${bodyHtml}
+<p style="margin-top:32px;color:#6b7280;font-size:12px">${escapeHtml(productName)}</p>
+</div></body></html>`;
+}
+
+function button(url: string, label: string): string {
+  return `<p><a href="${escapeHtml(url)}" style="display:inline-block;background:#3b5bdb;color:#ffffff;padding:10px 18px;border-radius:6px;text-decoration:none">${escapeHtml(label)}</a></p>
+<p style="font-size:13px;color:#6b7280">Or paste this link into your browser: ${escapeHtml(url)}</p>`;
+}
+
+const renderers: { [K in TemplateName]: (data: TemplateData[K]) => RenderedEmail } = {
+  password_reset: (d) => ({
+    subject: "Reset your password",
+    html: layout(
+      "Reset your password",
+      `<p>Hello ${escapeHtml(d.name)},</p>
+<p>Someone asked to reset the password of your ${escapeHtml(productName)} account. If it was you, choose a new password:</p>
+${button(d.resetUrl, "Choose a new password")}
+<p>The link works once and expires in ${d.expiresInMinutes} minutes. If you did not ask for this, ignore this email: your password stays as it is.</p>`,
+    ),
+    text: `Hello ${d.name},
+
+Someone asked to reset the password of your ${productName} account. If it was you, choose a new password here:
+
+${d.resetUrl}
+
+The link works once and expires in ${d.expiresInMinutes} minutes. If you did not ask for this, ignore this email.`,
+  }),
+  invitation: (d) => {
+    const where = d.organizationName ? `${d.organizationName} on ${productName}` : productName;
+    return {
+      subject: `You are invited to ${where}`.replace(/[\r\n]+/g, " "),
+      html: layout(
+        "Invitation",
+        `<p>${escapeHtml(d.inviterName)} invited you to join ${escapeHtml(where)} as ${escapeHtml(d.role)}.</p>
+${button(d.acceptUrl, "Accept the invitation")}
+<p>The invitation expires in ${d.expiresInDays} days.</p>`,
+      ),
+      text: `${d.inviterName} invited you to join ${where} as ${d.role}.
+
+Accept the invitation: ${d.acceptUrl}
+
+The invitation expires in ${d.expiresInDays} days.`,
+    };
+  },
+  password_changed: (d) => ({
+    subject: "Your password was changed",
+    html: layout(
+      "Password changed",
+      `<p>Hello ${escapeHtml(d.name)},</p>
+<p>The password of your account was just changed and your other sessions were signed out. If this was not you, reset your password at once.</p>
+${button(d.accountUrl, "Open your account")}`,
+    ),
+    text: `Hello ${d.name},
+
+The password of your account was just changed and your other sessions were signed out. If this was not you, reset your password at once: ${d.accountUrl}`,
+  }),
+};
+
+export function renderTemplate<K extends TemplateName>(name: K, data: TemplateData[K]): RenderedEmail {
+  return renderers[name](data);
+}

@@ -1,0 +1,107 @@
+import "react-router";
+import { randomBytes, randomUUID } from "node:crypto";
+import { createRequestHandler } from "@react-router/express";
+import compression from "compression";
+import express, { type NextFunction, type Request, type Response } from "express";
+import { env } from "~/lib/env.server";
+import { databaseHandle } from "~/lib/db.server";
+import { errorFields, log } from "~/lib/log.server";
+import { resolveRequestContext } from "~/modules/auth/request-context.server";
+import { contentSecurityPolicy, isCrossSiteRequest } from "./security";
+
+export { startRuntime, stopRuntime } from "./runtime.server";
+
+const dev = process.env.NODE_ENV === "development";
+
+/** The HTTP application: security headers, CSRF origin check, request log, health, and
+ * React Router. Static assets are served by server.ts in front of it. */
+export const app = express();
+app.disable("x-powered-by");
+if (env().TRUST_PROXY) app.set("trust proxy", true);
+
+app.use(compression());
+
+app.use((req: Request, res: Response, next: NextFunction) => {
+  const started = process.hrtime.bigint();
+  const requestId = randomUUID();
+  const nonce = randomBytes(16).toString("base64");
+  res.locals.requestId = requestId;
+  res.locals.nonce = nonce;
+  res.setHeader("X-Request-Id", requestId);
+  res.setHeader("Content-Security-Policy", contentSecurityPolicy(nonce, dev));
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+  res.setHeader("X-Frame-Options", "DENY");
+  res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+  if (env().secureCookies) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  res.on("finish", () => {
+    log("info", "request", {
+      requestId,
+      method: req.method,
+      path: req.path,
+      status: res.statusCode,
+      durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+    });
+  });
+  next();
+});
+
+app.get("/healthz", async (_req, res) => {
+  const ok = await databaseHandle()
+    .ping(2000)
+    .catch(() => false);
+  res.setHeader("Cache-Control", "no-store");
+  res.status(ok ? 200 : 503).json({ status: ok ? "ok" : "unavailable", database: ok ? "up" : "down" });
+});
+
+app.use((req: Request, res: Response, next: NextFunction) => {
+  const headers = new Headers();
+  for (const name of ["origin", "sec-fetch-site", "authorization"]) {
+    const value = req.get(name);
+    if (value) headers.set(name, value);
+  }
+  const crossSite = isCrossSiteRequest({
+    method: req.method,
+    path: req.path,
+    headers,
+    appOrigin: new URL(env().APP_URL).origin,
+    requestOrigin: `${req.protocol}://${req.get("host")}`,
+  });
+  if (crossSite) {
+    log("warn", "cross-site request refused", { requestId: res.locals.requestId, path: req.path, origin: req.get("origin") });
+    res.status(403).type("text/plain").send("Cross-site request refused.");
+    return;
+  }
+  next();
+});
+
+app.all(
+  "/{*splat}",
+  createRequestHandler({
+    build: () => import("virtual:react-router/server-build"),
+    mode: process.env.NODE_ENV,
+    async getLoadContext(req, res) {
+      const { context, setCookie } = await resolveRequestContext(req.get("cookie"), {
+        ip: req.ip ?? req.socket.remoteAddress ?? null,
+        requestId: res.locals.requestId,
+        nonce: res.locals.nonce,
+      });
+      if (setCookie) res.append("Set-Cookie", setCookie);
+      return context;
+    },
+  }),
+);
+
+// Anything that escaped React Router (a failed session lookup while the database is down):
+// a plain answer with the request id, never a stack trace.
+app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  log("error", "unhandled request error", { requestId: res.locals.requestId, ...errorFields(error) });
+  if (res.headersSent) return;
+  res
+    .status(503)
+    .type("text/plain")
+    .send(`The service is unavailable right now. Please try again shortly. (request ${res.locals.requestId})`);
+});
+
+// Log any error React Router's handler reports while streaming.
+process.on("unhandledRejection", (error) => log("error", "unhandled rejection", errorFields(error)));

@@ -1,0 +1,50 @@
+import { count, eq } from "drizzle-orm";
+import { users } from "../../db/schema";
+import { seedDemo } from "../../db/seed/demo";
+import { closeDatabase, openDatabase } from "~/lib/db.server";
+import { env } from "~/lib/env.server";
+import { log } from "~/lib/log.server";
+
+export interface RuntimeOptions {
+  /** Run the job runner in this process. */
+  jobs: boolean;
+}
+
+export interface RuntimeInfo {
+  driver: "pglite" | "postgres";
+  openMs: number;
+  migrateMs: number;
+  seeded: boolean;
+  /** The demo accounts exist (their sign-ins are printed at start-up). */
+  demo: boolean;
+}
+
+/** Opens and migrates the database, seeds the demo into an empty one, starts background jobs. */
+export async function startRuntime(options: RuntimeOptions): Promise<RuntimeInfo> {
+  const t0 = performance.now();
+  const handle = await openDatabase();
+  const t1 = performance.now();
+  await handle.migrate();
+  const t2 = performance.now();
+  let seeded = false;
+  if (env().SEED_DEMO) {
+    const [{ n }] = (await handle.db.select({ n: count() }).from(users)) as [{ n: number }];
+    if (Number(n) === 0) {
+      await seedDemo(handle.db);
+      seeded = true;
+    }
+  }
+  log("info", "database ready", {
+    driver: handle.driver,
+    openMs: Math.round(t1 - t0),
+    migrateMs: Math.round(t2 - t1),
+    seeded,
+    jobs: options.jobs,
+  });
+  const [demoAdmin] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, "admin@demo.test")).limit(1);
+  return { driver: handle.driver, openMs: t1 - t0, migrateMs: t2 - t1, seeded, demo: !!demoAdmin };
+}
+
+export async function stopRuntime(): Promise<void> {
+  await closeDatabase();
+}

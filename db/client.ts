@@ -1,0 +1,117 @@
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { sql } from "drizzle-orm";
+import type { PGlite } from "@electric-sql/pglite";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+/** The one database type the application sees, whichever driver is behind it. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+/** A database handle or an open transaction: functions that write take either. */
+export type Executor = Database | Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+export interface DatabaseHandle {
+  db: Database;
+  driver: "pglite" | "postgres";
+  /** Applies the committed SQL migrations (safe when several processes start at once). */
+  migrate(): Promise<void>;
+  /** Runs `select 1` with a short timeout; resolves false when the database does not answer. */
+  ping(timeoutMs?: number): Promise<boolean>;
+  close(): Promise<void>;
+  /** PGlite only: the underlying instance (dump/restore, template copies in tests). */
+  pglite?: PGlite;
+}
+
+export interface DatabaseOptions {
+  /** postgres://… ; when absent, an embedded PGlite database is used. */
+  url?: string;
+  /** PGlite data directory; "memory://" keeps it in memory. */
+  dataDir?: string;
+  /** A PGlite data dump to start from (test templates). */
+  loadDataDir?: Blob | File;
+  migrationsFolder?: string;
+  /** postgres.js pool size. */
+  max?: number;
+  logger?: boolean;
+}
+
+export const defaultMigrationsFolder = () => process.env.MIGRATIONS_DIR ?? resolve(process.cwd(), "db/migrations");
+
+const MIGRATION_LOCK = 7_345_221_001;
+
+export async function createDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
+  const migrationsFolder = options.migrationsFolder ?? defaultMigrationsFolder();
+  if (options.url) {
+    const { default: postgres } = await import("postgres");
+    const { drizzle } = await import("drizzle-orm/postgres-js");
+    const client = postgres(options.url, {
+      max: options.max ?? 10,
+      onnotice: () => {},
+      connect_timeout: 5,
+      idle_timeout: 60,
+    });
+    const db = drizzle(client, { schema, casing: "snake_case", logger: options.logger }) as unknown as Database;
+    return {
+      db,
+      driver: "postgres",
+      async migrate() {
+        // One connection holds a session advisory lock while migrating, so a web process and
+        // a worker starting together never apply the same migration twice.
+        const lockClient = postgres(options.url!, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+        try {
+          await lockClient`select pg_advisory_lock(${MIGRATION_LOCK})`;
+          const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+          await migrate(drizzle(lockClient, { casing: "snake_case" }), { migrationsFolder });
+          await lockClient`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+        } finally {
+          await lockClient.end({ timeout: 5 });
+        }
+      },
+      ping: (timeoutMs = 2000) => pingWith(db, timeoutMs),
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const dataDir = options.dataDir ?? "memory://";
+  if (!dataDir.startsWith("memory://") && !dataDir.startsWith("idb://")) mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create({ dataDir, loadDataDir: options.loadDataDir });
+  const db = drizzle(pglite, { schema, casing: "snake_case", logger: options.logger }) as unknown as Database;
+  return {
+    db,
+    driver: "pglite",
+    pglite,
+    async migrate() {
+      const { migrate } = await import("drizzle-orm/pglite/migrator");
+      await migrate(db as never, { migrationsFolder });
+    },
+    ping: (timeoutMs = 2000) => pingWith(db, timeoutMs),
+    close: () => pglite.close(),
+  };
+}
+
+async function pingWith(db: Database, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<false>((r) => {
+      timer = setTimeout(() => r(false), timeoutMs);
+    });
+    const query = db.execute(sql`select 1`).then(
+      () => true,
+      () => false,
+    );
+    return await Promise.race([query, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `db.execute()` answers `{ rows }` on PGlite and an array on postgres.js: this reads both. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+export { schema };

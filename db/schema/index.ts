@@ -1,0 +1,5 @@
+export * from "./orgs";
+export * from "./auth";
+export * from "./audit";
+export * from "./email";
+export * from "./jobs";

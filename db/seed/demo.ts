@@ -1,0 +1,34 @@
+import type { Database } from "../client";
+import { createOrganization, createUser } from "./factories";
+
+export const DEMO_PASSWORD = "demo-password-2026";
+
+export const demoAccounts = [
+  { email: "admin@demo.test", name: "Ada Admin", role: "admin" },
+  { email: "agent@demo.test", name: "Sam Agent", role: "agent" },
+  { email: "agent2@demo.test", name: "Riley Agent", role: "agent" },
+  { email: "sales@demo.test", name: "Morgan Sales", role: "sales" },
+  { email: "alice@acme.test", name: "Alice Anders", role: "customer", org: "acme" },
+  { email: "bob@acme.test", name: "Bob Brandt", role: "customer", org: "acme" },
+  { email: "carol@globex.test", name: "Carol Chen", role: "customer", org: "globex" },
+  { email: "dan@globex.test", name: "Dan Duarte", role: "customer", org: "globex" },
+] as const;
+
+/** Seeds the demo of DESIGN.md into an empty database (the caller checks it is empty). */
+export async function seedDemo(db: Database): Promise<void> {
+  await db.transaction(async (tx) => {
+    const acme = await createOrganization(tx, { name: "Acme", domain: "acme.test", plan: "enterprise", shareTickets: true });
+    const globex = await createOrganization(tx, { name: "Globex", domain: "globex.test", plan: "beta" });
+    await createOrganization(tx, { name: "Initech", domain: "initech.test", plan: "standard" });
+    const orgs = { acme: acme.id, globex: globex.id } as const;
+    for (const account of demoAccounts) {
+      await createUser(tx, {
+        email: account.email,
+        name: account.name,
+        role: account.role,
+        organizationId: "org" in account ? orgs[account.org] : null,
+        password: DEMO_PASSWORD,
+      });
+    }
+  });
+}
