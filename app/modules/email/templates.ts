@@ -8,6 +8,9 @@ export interface TemplateData {
   password_reset: { name: string; resetUrl: string; expiresInMinutes: number };
   invitation: { inviterName: string; organizationName: string | null; role: string; acceptUrl: string; expiresInDays: number };
   password_changed: { name: string; accountUrl: string };
+  ticket_received: { name: string; number: number; subject: string; ticketUrl: string };
+  ticket_reply: { name: string; number: number; subject: string; authorName: string; bodyHtml: string; bodyText: string; ticketUrl: string };
+  ticket_status: { name: string; number: number; subject: string; statusLabel: string; ticketUrl: string };
 }
 
 export type TemplateName = keyof TemplateData;
@@ -80,6 +83,54 @@ ${button(d.accountUrl, "Open your account")}`,
     text: `Hello ${d.name},
 
 The password of your account was just changed and your other sessions were signed out. If this was not you, reset your password at once: ${d.accountUrl}`,
+  }),
+  ticket_received: (d) => ({
+    subject: `[#${d.number}] ${d.subject}`.replace(/[\r\n]+/g, " "),
+    html: layout(
+      `Ticket #${d.number}`,
+      `<p>Hello ${escapeHtml(d.name)},</p>
+<p>We received your request <strong>#${d.number} ${escapeHtml(d.subject)}</strong>. Our support team will answer here; you can reply to this email to add to it.</p>
+${button(d.ticketUrl, "View your ticket")}`,
+    ),
+    text: `Hello ${d.name},
+
+We received your request #${d.number} ${d.subject}. Our support team will answer here; you can reply to this email to add to it.
+
+View your ticket: ${d.ticketUrl}`,
+  }),
+  ticket_reply: (d) => ({
+    subject: `Re: [#${d.number}] ${d.subject}`.replace(/[\r\n]+/g, " "),
+    html: layout(
+      `Ticket #${d.number}`,
+      `<p style="color:#6b7280;font-size:13px">Reply above this line to add to ticket #${d.number}.</p>
+<p>Hello ${escapeHtml(d.name)},</p>
+<p><strong>${escapeHtml(d.authorName)}</strong> replied to your request <strong>${escapeHtml(d.subject)}</strong>:</p>
+<div style="border-left:3px solid #d9dde3;padding-left:12px">${d.bodyHtml}</div>
+${button(d.ticketUrl, "View the conversation")}`,
+    ),
+    text: `Reply above this line to add to ticket #${d.number}.
+
+Hello ${d.name},
+
+${d.authorName} replied to your request ${d.subject}:
+
+${d.bodyText}
+
+View the conversation: ${d.ticketUrl}`,
+  }),
+  ticket_status: (d) => ({
+    subject: `[#${d.number}] ${d.subject} — ${d.statusLabel}`.replace(/[\r\n]+/g, " "),
+    html: layout(
+      `Ticket #${d.number}`,
+      `<p>Hello ${escapeHtml(d.name)},</p>
+<p>Your request <strong>#${d.number} ${escapeHtml(d.subject)}</strong> is now <strong>${escapeHtml(d.statusLabel)}</strong>.</p>
+${button(d.ticketUrl, "View your ticket")}`,
+    ),
+    text: `Hello ${d.name},
+
+Your request #${d.number} ${d.subject} is now ${d.statusLabel}.
+
+View your ticket: ${d.ticketUrl}`,
   }),
 };
 

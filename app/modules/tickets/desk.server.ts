@@ -1,0 +1,274 @@
+import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import { groupMembers, groups, organizations, ticketEvents, ticketMessages, tickets, users } from "../../../db/schema";
+import { db, type Executor } from "~/lib/db.server";
+import { now } from "~/lib/clock";
+import { renderMarkdown } from "~/lib/markdown";
+import type { Actor } from "../auth/permissions";
+import { enqueueEmail } from "../email/outbox.server";
+import { statusLabels, type TicketPriority, type TicketStatus } from "./model";
+import { loadVisibleTicket, TicketError, ticketUrl, type TicketRow } from "./tickets.server";
+
+/** The built-in agent views of the desk sidebar. */
+export const deskViews = {
+  unassigned: "Unassigned",
+  mine: "Mine",
+  "my-groups": "My groups",
+  "all-open": "All open",
+  pending: "Pending",
+  "recently-solved": "Recently solved",
+} as const;
+export type DeskView = keyof typeof deskViews;
+
+const OPEN: TicketStatus[] = ["new", "open", "pending", "on_hold"];
+
+async function groupIdsOf(userId: string): Promise<string[]> {
+  const rows = await db().select({ groupId: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, userId));
+  return rows.map((r) => r.groupId);
+}
+
+/** Agents work tickets of their groups, unrouted tickets and their own; admins everything. */
+function scopeFor(actor: Actor, groupIds: string[]): SQL | undefined {
+  if (actor.role === "admin") return undefined;
+  const parts: SQL[] = [isNull(tickets.groupId), eq(tickets.assigneeId, actor.id)];
+  if (groupIds.length) parts.push(inArray(tickets.groupId, groupIds));
+  return or(...parts);
+}
+
+function viewCondition(view: DeskView, actor: Actor, groupIds: string[]): SQL | undefined {
+  switch (view) {
+    case "unassigned":
+      return and(isNull(tickets.assigneeId), inArray(tickets.status, ["new", "open"]));
+    case "mine":
+      return and(eq(tickets.assigneeId, actor.id), inArray(tickets.status, OPEN));
+    case "my-groups":
+      return groupIds.length ? and(inArray(tickets.groupId, groupIds), inArray(tickets.status, OPEN)) : sql`false`;
+    case "all-open":
+      return inArray(tickets.status, OPEN);
+    case "pending":
+      return inArray(tickets.status, ["pending", "on_hold"]);
+    case "recently-solved":
+      return and(eq(tickets.status, "solved"), sql`${tickets.solvedAt} > ${new Date(now().getTime() - 7 * 86400_000).toISOString()}::timestamptz`);
+  }
+}
+
+export type DeskSort = "priority" | "created" | "updated";
+const PAGE_SIZE = 50;
+
+const priorityRank = sql<number>`case ${tickets.priority} when 'urgent' then 4 when 'high' then 3 when 'normal' then 2 else 1 end`;
+
+/** Counts per view for the sidebar (one round trip). */
+export async function deskViewCounts(actor: Actor): Promise<Record<DeskView, number>> {
+  const groupIds = await groupIdsOf(actor.id);
+  const scope = scopeFor(actor, groupIds);
+  const entries = Object.keys(deskViews) as DeskView[];
+  const selects = Object.fromEntries(
+    entries.map((v) => [v, sql<number>`count(*) filter (where ${viewCondition(v, actor, groupIds) ?? sql`true`})`.mapWith(Number)]),
+  ) as Record<DeskView, SQL.Aliased<number> | SQL<number>>;
+  const [row] = await db()
+    .select(selects as Record<string, SQL<number>>)
+    .from(tickets)
+    .where(scope ? and(scope, isNull(tickets.mergedIntoId)) : isNull(tickets.mergedIntoId));
+  return row as Record<DeskView, number>;
+}
+
+interface Cursor {
+  key: number | string;
+  number: number;
+}
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString("base64url");
+}
+function decodeCursor(raw: string | undefined): Cursor | null {
+  if (!raw) return null;
+  try {
+    const c = JSON.parse(Buffer.from(raw, "base64url").toString()) as Cursor;
+    if (typeof c.number !== "number" || (typeof c.key !== "number" && typeof c.key !== "string")) return null;
+    return c;
+  } catch {
+    return null;
+  }
+}
+
+/** One page of a view, keyset-paginated on (sort key, number). */
+export async function deskQueue(actor: Actor, input: { view: DeskView; sort: DeskSort; q?: string; cursor?: string }) {
+  const groupIds = await groupIdsOf(actor.id);
+  const conditions: (SQL | undefined)[] = [scopeFor(actor, groupIds), viewCondition(input.view, actor, groupIds), isNull(tickets.mergedIntoId)];
+  if (input.q?.trim()) {
+    const q = input.q.trim();
+    const query = sql`websearch_to_tsquery('english', ${q})`;
+    const asNumber = /^#?\d{1,9}$/.test(q) ? Number(q.replace("#", "")) : null;
+    conditions.push(
+      or(
+        sql`${tickets.searchVector} @@ ${query}`,
+        sql`exists (select 1 from ${ticketMessages} m where m.ticket_id = ${tickets.id} and m.search_vector @@ ${query})`,
+        sql`exists (select 1 from ${users} u where u.id = ${tickets.requesterId} and (u.email ilike ${"%" + q.replace(/[%_\\]/g, "\\$&") + "%"} or u.name ilike ${"%" + q.replace(/[%_\\]/g, "\\$&") + "%"}))`,
+        ...(asNumber !== null ? [eq(tickets.number, asNumber)] : []),
+      ),
+    );
+  }
+  const key = input.sort === "priority" ? priorityRank : input.sort === "created" ? tickets.createdAt : tickets.updatedAt;
+  const cursor = decodeCursor(input.cursor);
+  if (cursor) {
+    conditions.push(
+      input.sort === "priority"
+        ? sql`(${priorityRank}, ${tickets.number}) < (${Number(cursor.key)}, ${cursor.number})`
+        : sql`(${key}, ${tickets.number}) < (${String(cursor.key)}::timestamptz, ${cursor.number})`,
+    );
+  }
+  const requester = sql<string>`(select name from ${users} where ${users.id} = ${tickets.requesterId})`;
+  const assignee = sql<string | null>`(select name from ${users} where ${users.id} = ${tickets.assigneeId})`;
+  const rows = await db()
+    .select({
+      number: tickets.number,
+      subject: tickets.subject,
+      status: tickets.status,
+      priority: tickets.priority,
+      createdAt: tickets.createdAt,
+      updatedAt: tickets.updatedAt,
+      organizationName: organizations.name,
+      requesterName: requester,
+      assigneeName: assignee,
+      groupName: groups.name,
+      sortKey: input.sort === "priority" ? priorityRank : sql<string>`to_char(${key} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+    })
+    .from(tickets)
+    .innerJoin(organizations, eq(organizations.id, tickets.organizationId))
+    .leftJoin(groups, eq(groups.id, tickets.groupId))
+    .where(and(...conditions.filter((c): c is SQL => !!c)))
+    .orderBy(desc(key), desc(tickets.number))
+    .limit(PAGE_SIZE + 1);
+  const page = rows.slice(0, PAGE_SIZE);
+  const last = page[page.length - 1];
+  return {
+    tickets: page.map(({ sortKey: _s, ...t }) => t),
+    nextCursor: rows.length > PAGE_SIZE && last ? encodeCursor({ key: last.sortKey, number: last.number }) : null,
+  };
+}
+
+/** Agents and admins who can be assigned, and the groups. */
+export async function assignmentOptions() {
+  const agents = await db()
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(and(inArray(users.role, ["agent", "admin"]), isNull(users.disabledAt)))
+    .orderBy(asc(users.name));
+  const groupRows = await db().select({ id: groups.id, name: groups.name }).from(groups).orderBy(asc(groups.name));
+  return { agents, groups: groupRows };
+}
+
+async function recordEvent(tx: Executor, ticketId: string, actorId: string, type: string, data: Record<string, unknown>) {
+  await tx.insert(ticketEvents).values({ ticketId, actorId, at: now(), type, data });
+}
+
+async function bump(tx: Executor, ticket: TicketRow, expectedVersion: number, patch: Partial<TicketRow>) {
+  const updated = await tx
+    .update(tickets)
+    .set({ ...patch, version: sql`${tickets.version} + 1`, updatedAt: now() })
+    .where(and(eq(tickets.id, ticket.id), eq(tickets.version, expectedVersion)))
+    .returning({ version: tickets.version });
+  if (updated.length === 0) {
+    throw new TicketError("Someone else changed this ticket after you opened it. The latest version is shown; review it and try again.", 409);
+  }
+}
+
+function statusPatch(from: TicketStatus, to: TicketStatus): Partial<TicketRow> {
+  if (from === to) return {};
+  const at = now();
+  return {
+    status: to,
+    ...(to === "solved" ? { solvedAt: at } : {}),
+    ...(to === "closed" ? { closedAt: at } : {}),
+    ...(from === "solved" && to !== "closed" ? { solvedAt: null } : {}),
+  };
+}
+
+export interface AgentUpdate {
+  version: number;
+  reply?: { body: string; visibility: "public" | "internal" };
+  status?: TicketStatus;
+  priority?: TicketPriority;
+  assigneeId?: string | null;
+  groupId?: string | null;
+}
+
+/**
+ * One save from the workspace: an optional reply or note plus field changes, applied only if
+ * the ticket is still at `version` (otherwise 409 and nothing is written). Each change writes
+ * a timeline event in the same transaction; a public reply and a move to solved email the requester.
+ */
+export async function updateTicketAsAgent(actor: Actor, number: number, change: AgentUpdate): Promise<void> {
+  if (actor.role !== "agent" && actor.role !== "admin") throw new TicketError("Only agents work tickets.", 403);
+  await db().transaction(async (tx) => {
+    const { ticket } = await loadVisibleTicket(actor, number, tx);
+    if (ticket.version !== change.version) {
+      throw new TicketError("Someone else changed this ticket after you opened it. The latest version is shown; review it and try again.", 409);
+    }
+    const at = now();
+    const patch: Partial<TicketRow> = {};
+    let status = change.status ?? ticket.status;
+    if (change.reply?.visibility === "public" && status === "new" && !change.status) status = "open";
+    Object.assign(patch, statusPatch(ticket.status, status));
+    if (change.priority && change.priority !== ticket.priority) patch.priority = change.priority;
+    if (change.assigneeId !== undefined && change.assigneeId !== ticket.assigneeId) {
+      if (change.assigneeId) {
+        const [assignee] = await tx.select({ role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, change.assigneeId));
+        if (!assignee || (assignee.role !== "agent" && assignee.role !== "admin") || assignee.disabledAt) {
+          throw new TicketError("Choose an active agent to assign.", 400, "assigneeId");
+        }
+      }
+      patch.assigneeId = change.assigneeId;
+    }
+    if (change.groupId !== undefined && change.groupId !== ticket.groupId) patch.groupId = change.groupId;
+
+    let messageHtml: string | null = null;
+    if (change.reply) {
+      await tx.insert(ticketMessages).values({
+        ticketId: ticket.id,
+        authorId: actor.id,
+        visibility: change.reply.visibility,
+        channel: "web",
+        body: change.reply.body,
+        createdAt: at,
+      });
+      if (change.reply.visibility === "public") {
+        patch.lastAgentReplyAt = at;
+        if (!ticket.firstRespondedAt) patch.firstRespondedAt = at;
+        messageHtml = renderMarkdown(change.reply.body);
+      }
+    }
+    if (Object.keys(patch).length === 0 && !change.reply) return;
+    await bump(tx, ticket, change.version, patch);
+
+    if (patch.status) await recordEvent(tx, ticket.id, actor.id, "status", { from: ticket.status, to: patch.status });
+    if (patch.priority) await recordEvent(tx, ticket.id, actor.id, "priority", { from: ticket.priority, to: patch.priority });
+    if (patch.assigneeId !== undefined) await recordEvent(tx, ticket.id, actor.id, "assignment", { from: ticket.assigneeId, to: patch.assigneeId });
+    if (patch.groupId !== undefined) await recordEvent(tx, ticket.id, actor.id, "group", { from: ticket.groupId, to: patch.groupId });
+
+    const [requester] = await tx.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.id, ticket.requesterId));
+    if (requester && messageHtml !== null && change.reply) {
+      const [author] = await tx.select({ name: users.name }).from(users).where(eq(users.id, actor.id));
+      await enqueueEmail(tx, {
+        to: requester.email,
+        toUserId: requester.id,
+        template: "ticket_reply",
+        data: {
+          name: requester.name,
+          number: ticket.number,
+          subject: ticket.subject,
+          authorName: author?.name ?? "Support",
+          bodyHtml: messageHtml,
+          bodyText: change.reply.body,
+          ticketUrl: ticketUrl(ticket.number, true),
+        },
+      });
+    } else if (requester && patch.status === "solved") {
+      await enqueueEmail(tx, {
+        to: requester.email,
+        toUserId: requester.id,
+        template: "ticket_status",
+        data: { name: requester.name, number: ticket.number, subject: ticket.subject, statusLabel: statusLabels.solved, ticketUrl: ticketUrl(ticket.number, true) },
+      });
+    }
+  });
+}

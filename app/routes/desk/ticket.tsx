@@ -1,0 +1,318 @@
+import { Form, Link, redirect, useSearchParams } from "react-router";
+import { z } from "zod";
+import type { Route } from "./+types/ticket";
+import { FormError, SubmitButton } from "~/components/form";
+import { PriorityBadge, StatusBadge } from "~/components/ticket-badges";
+import { RelativeTime } from "~/components/time";
+import { formFailure, parseForm, readForm } from "~/lib/forms";
+import { requirePermission } from "~/modules/auth/guard.server";
+import { assignmentOptions, updateTicketAsAgent, type AgentUpdate } from "~/modules/tickets/desk.server";
+import { priorityLabels, statusLabels, ticketPriorities, ticketStatuses } from "~/modules/tickets/model";
+import { parseTicketNumber, rethrowTicketError } from "~/modules/tickets/route-errors.server";
+import { getTicketThread, TicketError } from "~/modules/tickets/tickets.server";
+
+export const meta: Route.MetaFunction = ({ data }) => [{ title: data ? `#${data.ticket.number} ${data.ticket.subject} · Desk` : "Ticket · Desk" }];
+
+const uuidOrNone = z.union([z.literal(""), z.uuid()]).transform((v) => (v === "" ? null : v));
+
+const saveSchema = z.object({
+  intent: z.enum(["save", "assign-to-me"]),
+  version: z.coerce.number().int().min(1),
+  body: z.string().trim().max(50_000, "The message is too long.").optional().default(""),
+  visibility: z.enum(["public", "internal"]).default("public"),
+  status: z.enum(ticketStatuses).optional(),
+  priority: z.enum(ticketPriorities).optional(),
+  assigneeId: uuidOrNone.optional(),
+  groupId: uuidOrNone.optional(),
+});
+
+export async function loader({ request, context, params }: Route.LoaderArgs) {
+  const user = requirePermission(request, context, "view:desk");
+  const number = parseTicketNumber(params.number);
+  try {
+    const [thread, options] = await Promise.all([getTicketThread(user, number), assignmentOptions()]);
+    const t = thread.ticket;
+    return {
+      me: user.id,
+      ticket: {
+        number: t.number,
+        subject: t.subject,
+        status: t.status,
+        priority: t.priority,
+        category: t.category,
+        channel: t.channel,
+        tags: t.tags,
+        version: t.version,
+        assigneeId: t.assigneeId,
+        groupId: t.groupId,
+        createdAt: t.createdAt,
+        updatedAt: t.updatedAt,
+      },
+      organizationName: thread.organizationName,
+      plan: thread.plan,
+      requester: thread.requester,
+      assignee: thread.assignee,
+      messages: thread.messages.map((m) => ({
+        id: m.id,
+        html: m.html,
+        visibility: m.visibility,
+        createdAt: m.createdAt,
+        authorName: m.authorName ?? "Unknown sender",
+        fromCustomer: m.authorRole === "customer",
+        attachments: m.attachments,
+      })),
+      events: thread.events.map((e) => ({ id: e.id, at: e.at, type: e.type, data: e.data, actorName: e.actorName })),
+      rating: thread.rating,
+      options,
+    };
+  } catch (e) {
+    rethrowTicketError(e);
+  }
+}
+
+export async function action({ request, context, params }: Route.ActionArgs) {
+  const user = requirePermission(request, context, "view:desk");
+  const number = parseTicketNumber(params.number);
+  const form = await readForm(request);
+  const parsed = parseForm(form, saveSchema);
+  if (!parsed.success) return parsed.response;
+  const input = parsed.data;
+  const change: AgentUpdate = { version: input.version };
+  if (input.intent === "assign-to-me") {
+    change.assigneeId = user.id;
+  } else {
+    if (input.body) change.reply = { body: input.body, visibility: input.visibility };
+    if (input.status) change.status = input.status;
+    if (input.priority) change.priority = input.priority;
+    if (input.assigneeId !== undefined) change.assigneeId = input.assigneeId;
+    if (input.groupId !== undefined) change.groupId = input.groupId;
+  }
+  try {
+    await updateTicketAsAgent(user, number, change);
+  } catch (e) {
+    if (e instanceof TicketError && e.status !== 404) {
+      return formFailure(form, e.field ? { [e.field]: e.message } : {}, e.field ? undefined : e.message, e.status);
+    }
+    rethrowTicketError(e);
+  }
+  return redirect(`/desk/tickets/${number}?saved=1`);
+}
+
+function describeEvent(e: { type: string; data: Record<string, unknown> }, names: Map<string, string>): string {
+  const d = e.data;
+  switch (e.type) {
+    case "created":
+      return `created the ticket (${String(d.channel ?? "web")})`;
+    case "status":
+      return `changed status from ${statusLabels[d.from as keyof typeof statusLabels] ?? d.from} to ${statusLabels[d.to as keyof typeof statusLabels] ?? d.to}`;
+    case "priority":
+      return `changed priority from ${priorityLabels[d.from as keyof typeof priorityLabels] ?? d.from} to ${priorityLabels[d.to as keyof typeof priorityLabels] ?? d.to}`;
+    case "assignment":
+      return d.to ? `assigned the ticket to ${names.get(String(d.to)) ?? "an agent"}` : "unassigned the ticket";
+    case "group":
+      return d.to ? `moved the ticket to ${names.get(String(d.to)) ?? "a group"}` : "removed the group";
+    case "rated":
+      return `rated the support ${String(d.rating)}`;
+    default:
+      return e.type.replace(/_/g, " ");
+  }
+}
+
+export default function DeskTicket({ loaderData, actionData }: Route.ComponentProps) {
+  const { ticket, messages, events, options } = loaderData;
+  const [params] = useSearchParams();
+  const failure = actionData && !actionData.ok ? actionData : undefined;
+  const names = new Map<string, string>([...options.agents.map((a) => [a.id, a.name] as const), ...options.groups.map((g) => [g.id, g.name] as const)]);
+  const timeline = [
+    ...messages.map((m) => ({ kind: "message" as const, at: new Date(m.createdAt).getTime(), m })),
+    ...events.filter((e) => e.type !== "created").map((e) => ({ kind: "event" as const, at: new Date(e.at).getTime(), e })),
+  ].sort((a, b) => a.at - b.at);
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to="/desk">Desk</Link> <span aria-hidden="true">/</span> <span>#{ticket.number}</span>
+      </nav>
+      <div className="page-header">
+        <div>
+          <h1>
+            <span className="muted">#{ticket.number}</span> {ticket.subject}
+          </h1>
+          <p className="actions">
+            <StatusBadge status={ticket.status} /> <PriorityBadge priority={ticket.priority} />
+            {ticket.category ? <span className="badge">{ticket.category}</span> : null}
+            <span>
+              via {ticket.channel} · opened <RelativeTime value={ticket.createdAt} />
+            </span>
+          </p>
+        </div>
+        {ticket.assigneeId !== loaderData.me ? (
+          <Form method="post">
+            <input type="hidden" name="version" value={ticket.version} />
+            <SubmitButton name="intent" value="assign-to-me" className="btn btn-secondary">
+              Assign to me
+            </SubmitButton>
+          </Form>
+        ) : null}
+      </div>
+      {params.get("saved") && !failure ? (
+        <div className="alert alert-success" role="status">
+          Saved.
+        </div>
+      ) : null}
+      <FormError failure={failure} />
+
+      <div className="workspace">
+        <div>
+          <ol className="thread" aria-label="Timeline">
+            {timeline.map((item) =>
+              item.kind === "message" ? (
+                <li
+                  key={item.m.id}
+                  className={`message ${item.m.visibility === "internal" ? "message-internal" : item.m.fromCustomer ? "message-customer" : "message-support"}`}
+                >
+                  <div className="message-meta">
+                    <strong>{item.m.authorName}</strong>
+                    {item.m.visibility === "internal" ? <span className="badge badge-warning">Internal note</span> : item.m.fromCustomer ? <span className="badge">Customer</span> : <span className="badge badge-accent">Public reply</span>}
+                    <RelativeTime value={item.m.createdAt} />
+                  </div>
+                  <div className="markdown" dangerouslySetInnerHTML={{ __html: item.m.html }} />
+                  {item.m.attachments.length ? (
+                    <ul className="attachments" aria-label="Attachments">
+                      {item.m.attachments.map((a) => (
+                        <li key={a.id}>
+                          <a href={`/desk/tickets/${ticket.number}/attachments/${a.id}`} download>
+                            {a.fileName}
+                          </a>
+                        </li>
+                      ))}
+                    </ul>
+                  ) : null}
+                </li>
+              ) : (
+                <li key={`e${item.e.id}`} className="timeline-event">
+                  {item.e.actorName ?? "System"} {describeEvent(item.e, names)} · <RelativeTime value={item.e.at} />
+                </li>
+              ),
+            )}
+          </ol>
+
+          <section className="card" aria-labelledby="reply-title">
+            <h2 id="reply-title" className="card-title">
+              Reply or add a note
+            </h2>
+            <Form method="post" className="form" aria-label="Reply">
+              <input type="hidden" name="version" value={ticket.version} />
+              <fieldset className="reply-kind">
+                <legend className="visually-hidden">Message type</legend>
+                <label className="checkbox">
+                  <input type="radio" name="visibility" value="public" defaultChecked={failure?.values.visibility !== "internal"} /> Public reply
+                </label>
+                <label className="checkbox">
+                  <input type="radio" name="visibility" value="internal" defaultChecked={failure?.values.visibility === "internal"} /> Internal note
+                </label>
+              </fieldset>
+              <div className="field">
+                <label htmlFor="reply-body">Message</label>
+                <textarea id="reply-body" name="body" rows={6} defaultValue={failure?.values.body} />
+                {failure?.fieldErrors.body ? <span className="error">{failure.fieldErrors.body}</span> : null}
+              </div>
+              <div className="inline-form">
+                <label htmlFor="reply-status">Status after sending</label>
+                <select id="reply-status" name="status" defaultValue={ticket.status === "new" ? "open" : ticket.status}>
+                  {ticketStatuses.map((s) => (
+                    <option key={s} value={s}>
+                      {statusLabels[s]}
+                    </option>
+                  ))}
+                </select>
+                <SubmitButton name="intent" value="save" pendingText="Sending…">
+                  Send
+                </SubmitButton>
+              </div>
+            </Form>
+          </section>
+        </div>
+
+        <div className="workspace-side">
+          <section className="card" aria-labelledby="requester-title">
+            <h2 id="requester-title" className="card-title">
+              Requester
+            </h2>
+            <dl className="details">
+              <dt>Name</dt>
+              <dd>{loaderData.requester?.name ?? "—"}</dd>
+              <dt>Email</dt>
+              <dd>{loaderData.requester?.email ?? "—"}</dd>
+              <dt>Organization</dt>
+              <dd>
+                {loaderData.organizationName} <span className="badge">{loaderData.plan}</span>
+              </dd>
+            </dl>
+          </section>
+          <section className="card" aria-labelledby="fields-title">
+            <h2 id="fields-title" className="card-title">
+              Ticket
+            </h2>
+            <Form method="post" className="form" aria-label="Ticket fields">
+              <input type="hidden" name="version" value={ticket.version} />
+              <div className="field">
+                <label htmlFor="f-status">Status</label>
+                <select id="f-status" name="status" defaultValue={ticket.status}>
+                  {ticketStatuses.map((s) => (
+                    <option key={s} value={s}>
+                      {statusLabels[s]}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor="f-priority">Priority</label>
+                <select id="f-priority" name="priority" defaultValue={ticket.priority}>
+                  {ticketPriorities.map((p) => (
+                    <option key={p} value={p}>
+                      {priorityLabels[p]}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor="f-assignee">Assignee</label>
+                <select id="f-assignee" name="assigneeId" defaultValue={ticket.assigneeId ?? ""}>
+                  <option value="">Unassigned</option>
+                  {options.agents.map((a) => (
+                    <option key={a.id} value={a.id}>
+                      {a.name}
+                    </option>
+                  ))}
+                </select>
+                {failure?.fieldErrors.assigneeId ? <span className="error">{failure.fieldErrors.assigneeId}</span> : null}
+              </div>
+              <div className="field">
+                <label htmlFor="f-group">Group</label>
+                <select id="f-group" name="groupId" defaultValue={ticket.groupId ?? ""}>
+                  <option value="">No group</option>
+                  {options.groups.map((g) => (
+                    <option key={g.id} value={g.id}>
+                      {g.name}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <SubmitButton name="intent" value="save" className="btn btn-secondary">
+                Update ticket
+              </SubmitButton>
+            </Form>
+          </section>
+          {loaderData.rating ? (
+            <section className="card" aria-label="Customer rating">
+              <p>
+                Customer rating: <strong>{loaderData.rating.rating}</strong>
+                {loaderData.rating.comment ? <> — “{loaderData.rating.comment}”</> : null}
+              </p>
+            </section>
+          ) : null}
+        </div>
+      </div>
+    </>
+  );
+}

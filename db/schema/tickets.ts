@@ -1,0 +1,177 @@
+import { sql, type SQL } from "drizzle-orm";
+import {
+  bigserial,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { organizations, users } from "./orgs";
+
+/** Postgres full-text vector; drizzle has no built-in type (STACK-NOTES). */
+export const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+export const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => "bytea",
+  fromDriver: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v)),
+});
+
+export const ticketStatusEnum = pgEnum("ticket_status", ["new", "open", "pending", "on_hold", "solved", "closed"]);
+export const ticketPriorityEnum = pgEnum("ticket_priority", ["low", "normal", "high", "urgent"]);
+export const ticketChannelEnum = pgEnum("ticket_channel", ["web", "email", "api", "slack"]);
+export const messageVisibilityEnum = pgEnum("message_visibility", ["public", "internal"]);
+
+/** Queues: agents belong to groups; tickets are routed to one. */
+export const groups = pgTable("groups", {
+  id: uuid().primaryKey().defaultRandom(),
+  name: text().notNull().unique(),
+  description: text().notNull().default(""),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+export const groupMembers = pgTable(
+  "group_members",
+  {
+    groupId: uuid()
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.userId] }), index("group_members_user_idx").on(t.userId)],
+);
+
+export const tickets = pgTable(
+  "tickets",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    /** The human number shown as #1234 and used in URLs. */
+    number: serial().notNull(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "restrict" }),
+    requesterId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    assigneeId: uuid().references(() => users.id, { onDelete: "set null" }),
+    groupId: uuid().references(() => groups.id, { onDelete: "set null" }),
+    subject: text().notNull(),
+    status: ticketStatusEnum().notNull().default("new"),
+    priority: ticketPriorityEnum().notNull().default("normal"),
+    channel: ticketChannelEnum().notNull().default("web"),
+    category: text(),
+    tags: text().array().notNull().default(sql`'{}'::text[]`),
+    /** Optimistic locking: every change bumps it; a save based on an older one is refused. */
+    version: integer().notNull().default(1),
+    /** A double submit with the same key creates one ticket. */
+    idempotencyKey: text(),
+    mergedIntoId: uuid(),
+    escalationLevel: integer().notNull().default(0),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    solvedAt: timestamp({ withTimezone: true }),
+    closedAt: timestamp({ withTimezone: true }),
+    firstRespondedAt: timestamp({ withTimezone: true }),
+    lastCustomerMessageAt: timestamp({ withTimezone: true }),
+    lastAgentReplyAt: timestamp({ withTimezone: true }),
+    /** SLA cache columns (recomputed from the timeline by the SLA module). */
+    slaPolicyId: uuid(),
+    firstResponseDueAt: timestamp({ withTimezone: true }),
+    nextResponseDueAt: timestamp({ withTimezone: true }),
+    resolutionDueAt: timestamp({ withTimezone: true }),
+    /** Subject (weight A) and number for search; messages carry their own vector. */
+    searchVector: tsvector().generatedAlwaysAs(
+      (): SQL => sql`setweight(to_tsvector('english', coalesce(${tickets.subject}, '')), 'A')`,
+    ),
+  },
+  (t) => [
+    uniqueIndex("tickets_number_key").on(t.number),
+    uniqueIndex("tickets_idempotency_key").on(t.requesterId, t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
+    index("tickets_org_updated_idx").on(t.organizationId, t.updatedAt.desc()),
+    index("tickets_requester_updated_idx").on(t.requesterId, t.updatedAt.desc()),
+    index("tickets_assignee_status_idx").on(t.assigneeId, t.status, t.updatedAt.desc()),
+    index("tickets_status_updated_idx").on(t.status, t.updatedAt.desc()),
+    index("tickets_group_status_idx").on(t.groupId, t.status),
+    index("tickets_search_idx").using("gin", t.searchVector),
+    index("tickets_tags_idx").using("gin", t.tags),
+  ],
+);
+
+export const ticketMessages = pgTable(
+  "ticket_messages",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    ticketId: uuid()
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    authorId: uuid().references(() => users.id, { onDelete: "set null" }),
+    visibility: messageVisibilityEnum().notNull().default("public"),
+    channel: ticketChannelEnum().notNull().default("web"),
+    /** Markdown as written (rendered with raw HTML disabled). */
+    body: text().notNull(),
+    /** Sanitized HTML of an inbound email, when the mail had an HTML part. */
+    bodyHtml: text(),
+    /** Email threading. */
+    emailMessageId: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    searchVector: tsvector().generatedAlwaysAs((): SQL => sql`to_tsvector('english', coalesce(${ticketMessages.body}, ''))`),
+  },
+  (t) => [
+    index("ticket_messages_ticket_idx").on(t.ticketId, t.createdAt),
+    index("ticket_messages_search_idx").using("gin", t.searchVector),
+    index("ticket_messages_email_id_idx").on(t.emailMessageId).where(sql`${t.emailMessageId} is not null`),
+  ],
+);
+
+/** The timeline: status, assignment, priority, tags, merges; later SLA warnings, breaches, escalations. */
+export const ticketEvents = pgTable(
+  "ticket_events",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    ticketId: uuid()
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    actorId: uuid().references(() => users.id, { onDelete: "set null" }),
+    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    type: text().notNull(),
+    data: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index("ticket_events_ticket_idx").on(t.ticketId, t.at)],
+);
+
+export const attachments = pgTable(
+  "attachments",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    ticketId: uuid()
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    messageId: uuid().references(() => ticketMessages.id, { onDelete: "cascade" }),
+    uploaderId: uuid().references(() => users.id, { onDelete: "set null" }),
+    fileName: text().notNull(),
+    contentType: text().notNull(),
+    size: integer().notNull(),
+    sha256: text().notNull(),
+    data: bytea().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("attachments_message_idx").on(t.messageId), index("attachments_ticket_idx").on(t.ticketId)],
+);
+
+export const csatRatings = pgTable("csat_ratings", {
+  ticketId: uuid()
+    .primaryKey()
+    .references(() => tickets.id, { onDelete: "cascade" }),
+  userId: uuid().references(() => users.id, { onDelete: "set null" }),
+  rating: text({ enum: ["good", "bad"] }).notNull(),
+  comment: text(),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
