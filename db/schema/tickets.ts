@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import {
   bigserial,
+  boolean,
   customType,
   index,
   integer,
@@ -74,6 +75,8 @@ export const tickets = pgTable(
     /** A double submit with the same key creates one ticket. */
     idempotencyKey: text(),
     mergedIntoId: uuid(),
+    /** Per-ticket token in the reply-to address (reply+<token>@…) that threads inbound mail. */
+    replyToken: text(),
     escalationLevel: integer().notNull().default(0),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -94,6 +97,7 @@ export const tickets = pgTable(
   },
   (t) => [
     uniqueIndex("tickets_number_key").on(t.number),
+    uniqueIndex("tickets_reply_token_key").on(t.replyToken),
     uniqueIndex("tickets_idempotency_key").on(t.requesterId, t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
     index("tickets_org_updated_idx").on(t.organizationId, t.updatedAt.desc()),
     index("tickets_requester_updated_idx").on(t.requesterId, t.updatedAt.desc()),
@@ -175,3 +179,79 @@ export const csatRatings = pgTable("csat_ratings", {
   comment: text(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
+
+/** Canned replies with placeholders ({{requester.first_name}} …) that may also set status and tags. */
+export const macros = pgTable("macros", {
+  id: uuid().primaryKey().defaultRandom(),
+  name: text().notNull(),
+  body: text().notNull(),
+  setStatus: ticketStatusEnum(),
+  addTags: text().array().notNull().default(sql`'{}'::text[]`),
+  active: boolean().notNull().default(true),
+  createdById: uuid().references(() => users.id, { onDelete: "set null" }),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+/** An agent's saved custom queue view (filters as validated JSON). */
+export const savedViews = pgTable(
+  "saved_views",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    ownerId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text().notNull(),
+    filters: jsonb().$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("saved_views_owner_idx").on(t.ownerId)],
+);
+
+/** "Related tickets" links (stored once per pair, smaller id first). */
+export const ticketLinks = pgTable(
+  "ticket_links",
+  {
+    ticketId: uuid()
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    relatedTicketId: uuid()
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    createdById: uuid().references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.relatedTicketId] }), index("ticket_links_related_idx").on(t.relatedTicketId)],
+);
+
+export const inboundStatusEnum = pgEnum("inbound_email_status", ["ticketed", "review", "discarded"]);
+
+/** Every received email, kept: threaded into a ticket, or held for agents to review. */
+export const inboundEmails = pgTable(
+  "inbound_emails",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    /** The provider's id of the received email: a redelivered webhook is recorded once. */
+    providerEmailId: text().notNull(),
+    fromAddress: text().notNull(),
+    fromName: text(),
+    toAddresses: text().array().notNull().default(sql`'{}'::text[]`),
+    subject: text().notNull().default(""),
+    text: text().notNull().default(""),
+    /** Sanitized with an allowlist before it is stored. */
+    html: text(),
+    messageId: text(),
+    inReplyTo: text(),
+    references: text().array().notNull().default(sql`'{}'::text[]`),
+    status: inboundStatusEnum().notNull(),
+    ticketId: uuid().references(() => tickets.id, { onDelete: "set null" }),
+    attachmentCount: integer().notNull().default(0),
+    receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    reviewedById: uuid().references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    uniqueIndex("inbound_emails_provider_key").on(t.providerEmailId),
+    index("inbound_emails_review_idx").on(t.receivedAt).where(sql`${t.status} = 'review'`),
+    index("inbound_emails_message_id_idx").on(t.messageId),
+  ],
+);
