@@ -4,3 +4,4 @@ export * from "./audit";
 export * from "./email";
 export * from "./jobs";
 export * from "./tickets";
+export * from "./kb";
