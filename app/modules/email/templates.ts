@@ -11,6 +11,7 @@ export interface TemplateData {
   ticket_received: { name: string; number: number; subject: string; ticketUrl: string };
   ticket_reply: { name: string; number: number; subject: string; authorName: string; bodyHtml: string; bodyText: string; ticketUrl: string };
   ticket_status: { name: string; number: number; subject: string; statusLabel: string; ticketUrl: string };
+  ticket_merged: { name: string; number: number; subject: string; intoNumber: number; intoSubject: string; ticketUrl: string };
 }
 
 export type TemplateName = keyof TemplateData;
@@ -131,6 +132,18 @@ ${button(d.ticketUrl, "View your ticket")}`,
 Your request #${d.number} ${d.subject} is now ${d.statusLabel}.
 
 View your ticket: ${d.ticketUrl}`,
+  }),
+  ticket_merged: (d) => ({
+    subject: `[#${d.number}] ${d.subject} — merged into #${d.intoNumber}`.replace(/[\r\n]+/g, " "),
+    html: layout(
+      `Ticket #${d.number}`,
+      `<p>Hello ${escapeHtml(d.name)},</p>
+<p>Your request <strong>#${d.number} ${escapeHtml(d.subject)}</strong> was about the same thing as <strong>#${d.intoNumber} ${escapeHtml(d.intoSubject)}</strong>, so we merged them. The whole conversation continues on #${d.intoNumber}.</p>
+${button(d.ticketUrl, `View #${d.intoNumber}`)}`,
+    ),
+    text: `Hello ${d.name},
+
+Your request #${d.number} ${d.subject} was about the same thing as #${d.intoNumber} ${d.intoSubject}, so we merged them. The whole conversation continues on #${d.intoNumber}: ${d.ticketUrl}`,
   }),
 };
 

@@ -1,10 +1,12 @@
 import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
-import { groupMembers, groups, organizations, ticketEvents, ticketMessages, tickets, users } from "../../../db/schema";
+import { groupMembers, groups, organizations, savedViews, ticketEvents, ticketMessages, tickets, users } from "../../../db/schema";
 import { db, type Executor } from "~/lib/db.server";
 import { now } from "~/lib/clock";
 import { renderMarkdown } from "~/lib/markdown";
 import type { Actor } from "../auth/permissions";
 import { enqueueEmail } from "../email/outbox.server";
+import { HIGHLIGHT_START, HIGHLIGHT_STOP, highlightToHtml } from "~/lib/html";
+import { normalizeTags, queueFiltersSchema, type QueueFilters } from "./filters";
 import { statusLabels, type TicketPriority, type TicketStatus } from "./model";
 import { loadVisibleTicket, TicketError, ticketUrl, type TicketRow } from "./tickets.server";
 
@@ -21,13 +23,13 @@ export type DeskView = keyof typeof deskViews;
 
 const OPEN: TicketStatus[] = ["new", "open", "pending", "on_hold"];
 
-async function groupIdsOf(userId: string): Promise<string[]> {
+export async function groupIdsOf(userId: string): Promise<string[]> {
   const rows = await db().select({ groupId: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, userId));
   return rows.map((r) => r.groupId);
 }
 
 /** Agents work tickets of their groups, unrouted tickets and their own; admins everything. */
-function scopeFor(actor: Actor, groupIds: string[]): SQL | undefined {
+export function scopeFor(actor: Actor, groupIds: string[]): SQL | undefined {
   if (actor.role === "admin") return undefined;
   const parts: SQL[] = [isNull(tickets.groupId), eq(tickets.assigneeId, actor.id)];
   if (groupIds.length) parts.push(inArray(tickets.groupId, groupIds));
@@ -90,19 +92,59 @@ function decodeCursor(raw: string | undefined): Cursor | null {
   }
 }
 
-/** One page of a view, keyset-paginated on (sort key, number). */
-export async function deskQueue(actor: Actor, input: { view: DeskView; sort: DeskSort; q?: string; cursor?: string }) {
+function escapeLike(q: string): string {
+  return q.replace(/[%_\\]/g, "\\$&");
+}
+
+function dayStart(d: string): string {
+  return `${d}T00:00:00Z`;
+}
+
+/** SQL for the filters of a custom view (every value bound as a parameter). */
+function filterConditions(f: QueueFilters): SQL[] {
+  const c: SQL[] = [];
+  if (f.status?.length) c.push(inArray(tickets.status, f.status));
+  if (f.priority?.length) c.push(inArray(tickets.priority, f.priority));
+  if (f.groupId) c.push(eq(tickets.groupId, f.groupId));
+  if (f.assigneeId === "none") c.push(isNull(tickets.assigneeId));
+  else if (f.assigneeId) c.push(eq(tickets.assigneeId, f.assigneeId));
+  if (f.organizationId) c.push(eq(tickets.organizationId, f.organizationId));
+  if (f.tag) c.push(sql`${tickets.tags} @> array[${f.tag}]::text[]`);
+  if (f.channel) c.push(eq(tickets.channel, f.channel));
+  if (f.createdFrom) c.push(sql`${tickets.createdAt} >= ${dayStart(f.createdFrom)}::timestamptz`);
+  if (f.createdTo) c.push(sql`${tickets.createdAt} < ${dayStart(f.createdTo)}::timestamptz + interval '1 day'`);
+  if (f.updatedFrom) c.push(sql`${tickets.updatedAt} >= ${dayStart(f.updatedFrom)}::timestamptz`);
+  if (f.updatedTo) c.push(sql`${tickets.updatedAt} < ${dayStart(f.updatedTo)}::timestamptz + interval '1 day'`);
+  return c;
+}
+
+export interface QueueInput {
+  /** A built-in view, or null for a custom (saved or ad-hoc) view given by `filters`. */
+  view: DeskView | null;
+  filters?: QueueFilters;
+  sort: DeskSort;
+  q?: string;
+  cursor?: string;
+}
+
+/**
+ * One page of a view, keyset-paginated on (sort key, number). A text search matches subject,
+ * messages (internal notes too: this is the staff desk), requester name or email, and the
+ * number; each hit carries a highlighted snippet of the best matching message.
+ */
+export async function deskQueue(actor: Actor, input: QueueInput) {
   const groupIds = await groupIdsOf(actor.id);
-  const conditions: (SQL | undefined)[] = [scopeFor(actor, groupIds), viewCondition(input.view, actor, groupIds), isNull(tickets.mergedIntoId)];
-  if (input.q?.trim()) {
-    const q = input.q.trim();
-    const query = sql`websearch_to_tsquery('english', ${q})`;
+  const conditions: (SQL | undefined)[] = [scopeFor(actor, groupIds), input.view ? viewCondition(input.view, actor, groupIds) : undefined, isNull(tickets.mergedIntoId)];
+  if (input.filters) conditions.push(...filterConditions(input.filters));
+  const q = (input.q ?? input.filters?.q ?? "").trim();
+  const query = sql`websearch_to_tsquery('english', ${q})`;
+  if (q) {
     const asNumber = /^#?\d{1,9}$/.test(q) ? Number(q.replace("#", "")) : null;
     conditions.push(
       or(
         sql`${tickets.searchVector} @@ ${query}`,
         sql`exists (select 1 from ${ticketMessages} m where m.ticket_id = ${tickets.id} and m.search_vector @@ ${query})`,
-        sql`exists (select 1 from ${users} u where u.id = ${tickets.requesterId} and (u.email ilike ${"%" + q.replace(/[%_\\]/g, "\\$&") + "%"} or u.name ilike ${"%" + q.replace(/[%_\\]/g, "\\$&") + "%"}))`,
+        sql`exists (select 1 from ${users} u where u.id = ${tickets.requesterId} and (u.email ilike ${"%" + escapeLike(q) + "%"} or u.name ilike ${"%" + escapeLike(q) + "%"}))`,
         ...(asNumber !== null ? [eq(tickets.number, asNumber)] : []),
       ),
     );
@@ -118,18 +160,26 @@ export async function deskQueue(actor: Actor, input: { view: DeskView; sort: Des
   }
   const requester = sql<string>`(select name from ${users} where ${users.id} = ${tickets.requesterId})`;
   const assignee = sql<string | null>`(select name from ${users} where ${users.id} = ${tickets.assigneeId})`;
+  const headlineOptions = `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_STOP}, MaxWords=24, MinWords=8, MaxFragments=1`;
+  const snippet = q
+    ? sql<string | null>`(select ts_headline('english', m.body, ${query}, ${headlineOptions}) from ${ticketMessages} m
+        where m.ticket_id = ${tickets.id} and m.search_vector @@ ${query}
+        order by ts_rank(m.search_vector, ${query}) desc limit 1)`
+    : sql<string | null>`null`;
   const rows = await db()
     .select({
       number: tickets.number,
       subject: tickets.subject,
       status: tickets.status,
       priority: tickets.priority,
+      tags: tickets.tags,
       createdAt: tickets.createdAt,
       updatedAt: tickets.updatedAt,
       organizationName: organizations.name,
       requesterName: requester,
       assigneeName: assignee,
       groupName: groups.name,
+      snippet,
       sortKey: input.sort === "priority" ? priorityRank : sql<string>`to_char(${key} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
     })
     .from(tickets)
@@ -141,9 +191,36 @@ export async function deskQueue(actor: Actor, input: { view: DeskView; sort: Des
   const page = rows.slice(0, PAGE_SIZE);
   const last = page[page.length - 1];
   return {
-    tickets: page.map(({ sortKey: _s, ...t }) => t),
+    tickets: page.map(({ sortKey: _s, snippet: raw, ...t }) => ({ ...t, snippetHtml: raw ? highlightToHtml(raw) : null })),
     nextCursor: rows.length > PAGE_SIZE && last ? encodeCursor({ key: last.sortKey, number: last.number }) : null,
   };
+}
+
+/** An agent's saved views. */
+export async function listSavedViews(actor: Actor) {
+  return db().select({ id: savedViews.id, name: savedViews.name }).from(savedViews).where(eq(savedViews.ownerId, actor.id)).orderBy(asc(savedViews.name));
+}
+
+export async function getSavedView(actor: Actor, id: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const [row] = await db().select().from(savedViews).where(and(eq(savedViews.id, id), eq(savedViews.ownerId, actor.id)));
+  if (!row) return null;
+  const parsed = queueFiltersSchema.safeParse(row.filters);
+  return { id: row.id, name: row.name, filters: parsed.success ? parsed.data : {} };
+}
+
+export async function saveView(actor: Actor, name: string, filters: QueueFilters): Promise<string> {
+  const [row] = await db().insert(savedViews).values({ ownerId: actor.id, name, filters, createdAt: now() }).returning({ id: savedViews.id });
+  return row!.id;
+}
+
+export async function deleteSavedView(actor: Actor, id: string): Promise<void> {
+  await db().delete(savedViews).where(and(eq(savedViews.id, id), eq(savedViews.ownerId, actor.id)));
+}
+
+/** Organizations for the filter form. */
+export async function organizationOptions() {
+  return db().select({ id: organizations.id, name: organizations.name }).from(organizations).orderBy(asc(organizations.name));
 }
 
 /** Agents and admins who can be assigned, and the groups. */
@@ -190,6 +267,7 @@ export interface AgentUpdate {
   priority?: TicketPriority;
   assigneeId?: string | null;
   groupId?: string | null;
+  tags?: string[];
 }
 
 /**
@@ -220,6 +298,16 @@ export async function updateTicketAsAgent(actor: Actor, number: number, change: 
       patch.assigneeId = change.assigneeId;
     }
     if (change.groupId !== undefined && change.groupId !== ticket.groupId) patch.groupId = change.groupId;
+    let tagChange: { added: string[]; removed: string[] } | null = null;
+    if (change.tags) {
+      const next = normalizeTags(change.tags);
+      const added = next.filter((t) => !ticket.tags.includes(t));
+      const removed = ticket.tags.filter((t) => !next.includes(t));
+      if (added.length || removed.length) {
+        patch.tags = next;
+        tagChange = { added, removed };
+      }
+    }
 
     let messageHtml: string | null = null;
     if (change.reply) {
@@ -244,6 +332,7 @@ export async function updateTicketAsAgent(actor: Actor, number: number, change: 
     if (patch.priority) await recordEvent(tx, ticket.id, actor.id, "priority", { from: ticket.priority, to: patch.priority });
     if (patch.assigneeId !== undefined) await recordEvent(tx, ticket.id, actor.id, "assignment", { from: ticket.assigneeId, to: patch.assigneeId });
     if (patch.groupId !== undefined) await recordEvent(tx, ticket.id, actor.id, "group", { from: ticket.groupId, to: patch.groupId });
+    if (tagChange) await recordEvent(tx, ticket.id, actor.id, "tags", tagChange);
 
     const [requester] = await tx.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.id, ticket.requesterId));
     if (requester && messageHtml !== null && change.reply) {
@@ -271,4 +360,38 @@ export async function updateTicketAsAgent(actor: Actor, number: number, change: 
       });
     }
   });
+}
+
+export interface BulkChange {
+  assigneeId?: string | null;
+  status?: TicketStatus;
+  priority?: TicketPriority;
+  groupId?: string | null;
+  addTag?: string;
+}
+
+/**
+ * Applies one change to several tickets, each in its own transaction with its own timeline
+ * events, so one ticket the agent may not work (skipped and counted) does not block the rest.
+ */
+export async function bulkUpdate(actor: Actor, numbers: number[], change: BulkChange): Promise<{ updated: number; skipped: number }> {
+  if (actor.role !== "agent" && actor.role !== "admin") throw new TicketError("Only agents work tickets.", 403);
+  let updated = 0;
+  let skipped = 0;
+  for (const number of [...new Set(numbers)].slice(0, 200)) {
+    try {
+      const [row] = await db().select({ version: tickets.version, tags: tickets.tags }).from(tickets).where(eq(tickets.number, number));
+      if (!row) {
+        skipped++;
+        continue;
+      }
+      const tags = change.addTag ? [...row.tags, ...normalizeTags(change.addTag)] : undefined;
+      await updateTicketAsAgent(actor, number, { version: row.version, ...change, tags });
+      updated++;
+    } catch (e) {
+      if (e instanceof TicketError) skipped++;
+      else throw e;
+    }
+  }
+  return { updated, skipped };
 }

@@ -253,7 +253,11 @@ export async function getTicketThread(actor: Actor, number: number) {
         .orderBy(asc(ticketEvents.at))
     : [];
   const byId = new Map(people.map((p) => [p.id, p]));
+  const [mergedInto] = ticket.mergedIntoId
+    ? await db().select({ number: tickets.number }).from(tickets).where(eq(tickets.id, ticket.mergedIntoId))
+    : [];
   return {
+    mergedIntoNumber: mergedInto?.number ?? null,
     ticket,
     organizationName,
     plan,

@@ -1,12 +1,28 @@
-import { Form, Link, NavLink, useSearchParams } from "react-router";
+import { Form, Link, NavLink, redirect, useSearchParams } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/queue";
+import { FormError, SubmitButton } from "~/components/form";
 import { PriorityBadge, StatusBadge } from "~/components/ticket-badges";
 import { RelativeTime } from "~/components/time";
+import { formFailure, parseForm, readForm } from "~/lib/forms";
 import { notFound, requirePermission } from "~/modules/auth/guard.server";
-import { deskQueue, deskViewCounts, deskViews, type DeskView } from "~/modules/tickets/desk.server";
+import {
+  assignmentOptions,
+  bulkUpdate,
+  deleteSavedView,
+  deskQueue,
+  deskViewCounts,
+  deskViews,
+  getSavedView,
+  listSavedViews,
+  organizationOptions,
+  saveView,
+  type DeskView,
+} from "~/modules/tickets/desk.server";
+import { filtersFromParams, queueFiltersSchema, type QueueFilters } from "~/modules/tickets/filters";
+import { priorityLabels, statusLabels, ticketPriorities, ticketStatuses } from "~/modules/tickets/model";
 
-export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data ? deskViews[data.view] : "Desk"} · Desk · Support Portal` }];
+export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.title ?? "Desk"} · Desk · Support Portal` }];
 
 const querySchema = z.object({
   sort: z.enum(["priority", "created", "updated"]).catch("updated"),
@@ -16,18 +32,96 @@ const querySchema = z.object({
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const user = requirePermission(request, context, "view:desk");
-  const view = (params.view ?? "unassigned") as DeskView;
-  if (!(view in deskViews)) notFound("There is no such view.");
-  const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const [counts, page] = await Promise.all([deskViewCounts(user), deskQueue(user, { view, ...query })]);
-  return { view, counts, ...page, query };
+  const url = new URL(request.url);
+  const viewParam = params.view ?? "unassigned";
+  const query = querySchema.parse(Object.fromEntries(url.searchParams));
+  let view: DeskView | null = null;
+  let title: string;
+  let filters: QueueFilters | undefined;
+  let savedViewId: string | null = null;
+  let filterErrors: Record<string, string> = {};
+  if (viewParam in deskViews) {
+    view = viewParam as DeskView;
+    title = deskViews[view];
+  } else if (viewParam === "custom") {
+    title = "Custom view";
+    const parsed = queueFiltersSchema.safeParse(filtersFromParams(url.searchParams));
+    if (parsed.success) filters = parsed.data;
+    else {
+      filters = {};
+      filterErrors = Object.fromEntries(parsed.error.issues.map((i) => [i.path.join("."), i.message]));
+    }
+  } else {
+    const saved = await getSavedView(user, viewParam);
+    if (!saved) notFound("There is no such view.");
+    title = saved.name;
+    filters = saved.filters;
+    savedViewId = saved.id;
+  }
+  const [counts, page, saved, options, organizations] = await Promise.all([
+    deskViewCounts(user),
+    deskQueue(user, { view, filters, ...query }),
+    listSavedViews(user),
+    assignmentOptions(),
+    viewParam === "custom" ? organizationOptions() : Promise.resolve([]),
+  ]);
+  return { viewParam, view, title, filters: filters ?? null, filterErrors, savedViewId, counts, saved, options, organizations, ...page, query };
 }
 
-export default function DeskQueue({ loaderData }: Route.ComponentProps) {
-  const { view, counts, tickets, nextCursor, query } = loaderData;
+const bulkSchema = z.object({
+  intent: z.literal("bulk"),
+  numbers: z.preprocess((v) => (Array.isArray(v) ? v : v === undefined ? [] : [v]), z.array(z.coerce.number().int().positive()).min(1, "Select at least one ticket.")),
+  assigneeId: z.string().optional(),
+  status: z.enum(ticketStatuses).optional().or(z.literal("").transform(() => undefined)),
+  priority: z.enum(ticketPriorities).optional().or(z.literal("").transform(() => undefined)),
+  groupId: z.string().optional(),
+  addTag: z.string().trim().max(40).optional(),
+});
+
+const saveViewSchema = z.object({ intent: z.literal("save-view"), name: z.string().trim().min(1, "Name the view.").max(60, "Keep the name under 60 characters.") });
+
+export async function action({ request, context, params }: Route.ActionArgs) {
+  const user = requirePermission(request, context, "view:desk");
+  const form = await readForm(request);
+  const intent = form.get("intent");
+  const here = new URL(request.url);
+  if (intent === "save-view") {
+    const parsed = parseForm(form, saveViewSchema);
+    if (!parsed.success) return parsed.response;
+    const filters = queueFiltersSchema.safeParse(filtersFromParams(here.searchParams));
+    if (!filters.success) return formFailure(form, {}, "Fix the filters before saving the view.");
+    const id = await saveView(user, parsed.data.name, filters.data);
+    return redirect(`/desk/views/${id}`);
+  }
+  if (intent === "delete-view" && params.view) {
+    await deleteSavedView(user, params.view);
+    return redirect("/desk");
+  }
+  const parsed = parseForm(form, bulkSchema);
+  if (!parsed.success) return parsed.response;
+  const d = parsed.data;
+  const uuid = (v: string | undefined, me: string) => (v === "me" ? me : v === "none" ? null : v && /^[0-9a-f-]{36}$/i.test(v) ? v : undefined);
+  const change = {
+    ...(uuid(d.assigneeId, user.id) !== undefined ? { assigneeId: uuid(d.assigneeId, user.id) } : {}),
+    ...(d.status ? { status: d.status } : {}),
+    ...(d.priority ? { priority: d.priority } : {}),
+    ...(uuid(d.groupId, user.id) !== undefined ? { groupId: uuid(d.groupId, user.id) } : {}),
+    ...(d.addTag ? { addTag: d.addTag } : {}),
+  };
+  if (Object.keys(change).length === 0) return formFailure(form, {}, "Choose at least one change to apply.");
+  const result = await bulkUpdate(user, d.numbers, change);
+  here.searchParams.set("bulk", `${result.updated}-${result.skipped}`);
+  return redirect(`${here.pathname}?${here.searchParams.toString()}`);
+}
+
+export default function DeskQueue({ loaderData, actionData }: Route.ComponentProps) {
+  const { view, viewParam, title, counts, tickets, nextCursor, query, saved, options, filters } = loaderData;
   const [params] = useSearchParams();
+  const failure = actionData && !actionData.ok ? actionData : undefined;
   const next = new URLSearchParams(params);
+  next.delete("bulk");
   if (nextCursor) next.set("cursor", nextCursor);
+  const bulk = params.get("bulk")?.split("-").map(Number);
   return (
     <div className="desk">
       <aside className="desk-sidebar" aria-label="Views">
@@ -44,11 +138,27 @@ export default function DeskQueue({ loaderData }: Route.ComponentProps) {
             </li>
           ))}
         </ul>
+        <h3 className="sidebar-heading">My views</h3>
+        <ul>
+          {saved.map((s) => (
+            <li key={s.id}>
+              <NavLink to={`/desk/views/${s.id}`} className={() => (s.id === viewParam ? "active" : "")} aria-current={s.id === viewParam ? "page" : undefined}>
+                {s.name}
+              </NavLink>
+            </li>
+          ))}
+          <li>
+            <NavLink to="/desk/views/custom" className={() => (viewParam === "custom" ? "active" : "")}>
+              + Custom view
+            </NavLink>
+          </li>
+        </ul>
       </aside>
       <section className="desk-main" aria-labelledby="view-title">
         <div className="page-header">
-          <h1 id="view-title">{deskViews[view]}</h1>
+          <h1 id="view-title">{title}</h1>
           <Form method="get" role="search" className="inline-form">
+            {viewParam === "custom" ? [...params.entries()].filter(([k]) => !["q", "sort", "cursor", "bulk"].includes(k)).map(([k, v], i) => <input key={`${k}${i}`} type="hidden" name={k} value={v} />) : null}
             <label htmlFor="desk-search" className="visually-hidden">
               Search tickets
             </label>
@@ -66,52 +176,132 @@ export default function DeskQueue({ loaderData }: Route.ComponentProps) {
             </button>
           </Form>
         </div>
+
+        {viewParam === "custom" ? <CustomViewForm filters={filters ?? {}} errors={loaderData.filterErrors} options={options} organizations={loaderData.organizations} /> : null}
+        {loaderData.savedViewId ? (
+          <Form method="post" className="actions view-actions">
+            <button type="submit" name="intent" value="delete-view" className="btn btn-ghost btn-sm">
+              Delete this view
+            </button>
+          </Form>
+        ) : null}
+        {bulk ? (
+          <div className="alert alert-success" role="status">
+            Updated {bulk[0]} ticket{bulk[0] === 1 ? "" : "s"}
+            {bulk[1] ? `; ${bulk[1]} could not be changed` : ""}.
+          </div>
+        ) : null}
+        <FormError failure={failure} />
+
         {tickets.length === 0 ? (
           <div className="empty">
             <h2>{query.q ? "No tickets match" : "Nothing here"}</h2>
             <p>{query.q ? "Try other words or another view." : view === "unassigned" ? "Every ticket has an owner. Check Mine for your open work." : "No tickets in this view right now."}</p>
           </div>
         ) : (
-          <div className="table-wrap">
-            <table className="table queue">
-              <caption className="visually-hidden">{deskViews[view]} tickets</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Ticket</th>
-                  <th scope="col">Requester</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Priority</th>
-                  <th scope="col">Assignee</th>
-                  <th scope="col">Updated</th>
-                </tr>
-              </thead>
-              <tbody>
-                {tickets.map((t) => (
-                  <tr key={t.number}>
-                    <td>
-                      <Link to={`/desk/tickets/${t.number}`}>
-                        <span className="muted">#{t.number}</span> {t.subject}
-                      </Link>
-                    </td>
-                    <td>
-                      {t.requesterName}
-                      <div className="muted small">{t.organizationName}</div>
-                    </td>
-                    <td>
-                      <StatusBadge status={t.status} />
-                    </td>
-                    <td>
-                      <PriorityBadge priority={t.priority} />
-                    </td>
-                    <td>{t.assigneeName ?? <span className="muted">Unassigned</span>}</td>
-                    <td>
-                      <RelativeTime value={t.updatedAt} />
-                    </td>
-                  </tr>
+          <Form method="post" aria-label="Bulk actions">
+            <input type="hidden" name="intent" value="bulk" />
+            <div className="bulk-bar" role="group" aria-label="Change selected tickets">
+              <label htmlFor="bulk-assignee">Assign</label>
+              <select id="bulk-assignee" name="assigneeId" defaultValue="">
+                <option value="">—</option>
+                <option value="me">Me</option>
+                <option value="none">Unassigned</option>
+                {options.agents.map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {a.name}
+                  </option>
                 ))}
-              </tbody>
-            </table>
-          </div>
+              </select>
+              <label htmlFor="bulk-status">Status</label>
+              <select id="bulk-status" name="status" defaultValue="">
+                <option value="">—</option>
+                {ticketStatuses.map((s) => (
+                  <option key={s} value={s}>
+                    {statusLabels[s]}
+                  </option>
+                ))}
+              </select>
+              <label htmlFor="bulk-priority">Priority</label>
+              <select id="bulk-priority" name="priority" defaultValue="">
+                <option value="">—</option>
+                {ticketPriorities.map((p) => (
+                  <option key={p} value={p}>
+                    {priorityLabels[p]}
+                  </option>
+                ))}
+              </select>
+              <label htmlFor="bulk-group">Group</label>
+              <select id="bulk-group" name="groupId" defaultValue="">
+                <option value="">—</option>
+                <option value="none">No group</option>
+                {options.groups.map((g) => (
+                  <option key={g.id} value={g.id}>
+                    {g.name}
+                  </option>
+                ))}
+              </select>
+              <label htmlFor="bulk-tag">Add tag</label>
+              <input id="bulk-tag" name="addTag" type="text" size={10} />
+              <SubmitButton className="btn btn-secondary btn-sm">Apply to selected</SubmitButton>
+            </div>
+            <div className="table-wrap">
+              <table className="table queue">
+                <caption className="visually-hidden">{title} tickets</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">
+                      <span className="visually-hidden">Select</span>
+                    </th>
+                    <th scope="col">Ticket</th>
+                    <th scope="col">Requester</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Priority</th>
+                    <th scope="col">Assignee</th>
+                    <th scope="col">Updated</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {tickets.map((t) => (
+                    <tr key={t.number}>
+                      <td>
+                        <input type="checkbox" name="numbers" value={t.number} aria-label={`Select ticket #${t.number}`} />
+                      </td>
+                      <td>
+                        <Link to={`/desk/tickets/${t.number}`}>
+                          <span className="muted">#{t.number}</span> {t.subject}
+                        </Link>
+                        {t.tags.length ? (
+                          <div className="tag-list">
+                            {t.tags.map((tag) => (
+                              <span key={tag} className="badge">
+                                {tag}
+                              </span>
+                            ))}
+                          </div>
+                        ) : null}
+                        {t.snippetHtml ? <div className="snippet muted small" dangerouslySetInnerHTML={{ __html: t.snippetHtml }} /> : null}
+                      </td>
+                      <td>
+                        {t.requesterName}
+                        <div className="muted small">{t.organizationName}</div>
+                      </td>
+                      <td>
+                        <StatusBadge status={t.status} />
+                      </td>
+                      <td>
+                        <PriorityBadge priority={t.priority} />
+                      </td>
+                      <td>{t.assigneeName ?? <span className="muted">Unassigned</span>}</td>
+                      <td>
+                        <RelativeTime value={t.updatedAt} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </Form>
         )}
         {nextCursor ? (
           <p className="pager">
@@ -120,5 +310,117 @@ export default function DeskQueue({ loaderData }: Route.ComponentProps) {
         ) : null}
       </section>
     </div>
+  );
+}
+
+function CustomViewForm({
+  filters,
+  errors,
+  options,
+  organizations,
+}: {
+  filters: QueueFilters;
+  errors: Record<string, string>;
+  options: { agents: { id: string; name: string }[]; groups: { id: string; name: string }[] };
+  organizations: { id: string; name: string }[];
+}) {
+  const [params] = useSearchParams();
+  return (
+    <section className="card filters" aria-labelledby="filters-title">
+      <h2 id="filters-title" className="card-title">
+        Filters
+      </h2>
+      <Form method="get" className="filter-grid">
+        <fieldset>
+          <legend>Status</legend>
+          {ticketStatuses.map((s) => (
+            <label key={s} className="checkbox">
+              <input type="checkbox" name="status" value={s} defaultChecked={filters.status?.includes(s)} /> {statusLabels[s]}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>Priority</legend>
+          {ticketPriorities.map((p) => (
+            <label key={p} className="checkbox">
+              <input type="checkbox" name="priority" value={p} defaultChecked={filters.priority?.includes(p)} /> {priorityLabels[p]}
+            </label>
+          ))}
+        </fieldset>
+        <div className="field">
+          <label htmlFor="cv-group">Group</label>
+          <select id="cv-group" name="groupId" defaultValue={filters.groupId ?? ""}>
+            <option value="">Any</option>
+            {options.groups.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.name}
+              </option>
+            ))}
+          </select>
+          <label htmlFor="cv-assignee">Assignee</label>
+          <select id="cv-assignee" name="assigneeId" defaultValue={filters.assigneeId ?? ""}>
+            <option value="">Anyone</option>
+            <option value="none">Unassigned</option>
+            {options.agents.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+          <label htmlFor="cv-org">Organization</label>
+          <select id="cv-org" name="organizationId" defaultValue={filters.organizationId ?? ""}>
+            <option value="">Any</option>
+            {organizations.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="cv-tag">Tag</label>
+          <input id="cv-tag" name="tag" type="text" defaultValue={filters.tag ?? ""} />
+          <label htmlFor="cv-channel">Channel</label>
+          <select id="cv-channel" name="channel" defaultValue={filters.channel ?? ""}>
+            <option value="">Any</option>
+            <option value="web">Web</option>
+            <option value="email">Email</option>
+            <option value="api">API</option>
+            <option value="slack">Slack</option>
+          </select>
+          <label htmlFor="cv-text">Text</label>
+          <input id="cv-text" name="q" type="text" defaultValue={filters.q ?? ""} />
+        </div>
+        <div className="field">
+          <label htmlFor="cv-created-from">Created from</label>
+          <input id="cv-created-from" name="createdFrom" type="date" defaultValue={filters.createdFrom ?? ""} />
+          <label htmlFor="cv-created-to">Created until</label>
+          <input id="cv-created-to" name="createdTo" type="date" defaultValue={filters.createdTo ?? ""} />
+          <label htmlFor="cv-updated-from">Updated from</label>
+          <input id="cv-updated-from" name="updatedFrom" type="date" defaultValue={filters.updatedFrom ?? ""} />
+          <label htmlFor="cv-updated-to">Updated until</label>
+          <input id="cv-updated-to" name="updatedTo" type="date" defaultValue={filters.updatedTo ?? ""} />
+          {Object.values(errors).length ? (
+            <span className="error" role="alert">
+              {Object.entries(errors)
+                .map(([k, v]) => `${k}: ${v}`)
+                .join(" · ")}
+            </span>
+          ) : null}
+        </div>
+        <div className="actions">
+          <button type="submit" className="btn btn-secondary">
+            Show tickets
+          </button>
+        </div>
+      </Form>
+      <Form method="post" action={`/desk/views/custom?${params.toString()}`} className="inline-form save-view" aria-label="Save this view">
+        <label htmlFor="cv-name">Save these filters as</label>
+        <input id="cv-name" name="name" type="text" placeholder="View name" required />
+        <SubmitButton name="intent" value="save-view" className="btn btn-sm">
+          Save view
+        </SubmitButton>
+      </Form>
+    </section>
   );
 }

@@ -7,6 +7,7 @@ import { RelativeTime } from "~/components/time";
 import { formFailure, parseForm, readForm } from "~/lib/forms";
 import { requirePermission } from "~/modules/auth/guard.server";
 import { assignmentOptions, updateTicketAsAgent, type AgentUpdate } from "~/modules/tickets/desk.server";
+import { linkTickets, mergeTicket, ticketContext, unlinkTickets } from "~/modules/tickets/merge.server";
 import { priorityLabels, statusLabels, ticketPriorities, ticketStatuses } from "~/modules/tickets/model";
 import { parseTicketNumber, rethrowTicketError } from "~/modules/tickets/route-errors.server";
 import { getTicketThread, TicketError } from "~/modules/tickets/tickets.server";
@@ -15,8 +16,21 @@ export const meta: Route.MetaFunction = ({ data }) => [{ title: data ? `#${data.
 
 const uuidOrNone = z.union([z.literal(""), z.uuid()]).transform((v) => (v === "" ? null : v));
 
+const ticketRef = z
+  .string()
+  .trim()
+  .regex(/^#?\d{1,9}$/, "Enter a ticket number such as 1234.")
+  .transform((v) => Number(v.replace("#", "")));
+
+const otherSchemas = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("merge"), version: z.coerce.number().int().min(1), target: ticketRef }),
+  z.object({ intent: z.literal("link"), related: ticketRef }),
+  z.object({ intent: z.literal("unlink"), related: ticketRef }),
+]);
+
 const saveSchema = z.object({
   intent: z.enum(["save", "assign-to-me"]),
+  tags: z.string().max(1000).optional(),
   version: z.coerce.number().int().min(1),
   body: z.string().trim().max(50_000, "The message is too long.").optional().default(""),
   visibility: z.enum(["public", "internal"]).default("public"),
@@ -32,6 +46,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   try {
     const [thread, options] = await Promise.all([getTicketThread(user, number), assignmentOptions()]);
     const t = thread.ticket;
+    const context2 = await ticketContext(user, t.id, t.requesterId);
     return {
       me: user.id,
       ticket: {
@@ -64,6 +79,9 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
       events: thread.events.map((e) => ({ id: e.id, at: e.at, type: e.type, data: e.data, actorName: e.actorName })),
       rating: thread.rating,
       options,
+      related: context2.related,
+      otherTickets: context2.others,
+      mergedInto: thread.mergedIntoNumber,
     };
   } catch (e) {
     rethrowTicketError(e);
@@ -74,6 +92,24 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   const user = requirePermission(request, context, "view:desk");
   const number = parseTicketNumber(params.number);
   const form = await readForm(request);
+  const intent = form.get("intent");
+  if (intent === "merge" || intent === "link" || intent === "unlink") {
+    const other = parseForm(form, otherSchemas);
+    if (!other.success) return other.response;
+    try {
+      const d = other.data;
+      if (d.intent === "merge") {
+        await mergeTicket(user, number, d.target, d.version);
+        return redirect(`/desk/tickets/${d.target}?saved=merged`);
+      }
+      if (d.intent === "link") await linkTickets(user, number, d.related);
+      else await unlinkTickets(user, number, d.related);
+      return redirect(`/desk/tickets/${number}?saved=1`);
+    } catch (e) {
+      if (e instanceof TicketError && e.status !== 404) return formFailure(form, e.field ? { [e.field]: e.message } : {}, e.field ? undefined : e.message, e.status);
+      rethrowTicketError(e);
+    }
+  }
   const parsed = parseForm(form, saveSchema);
   if (!parsed.success) return parsed.response;
   const input = parsed.data;
@@ -86,6 +122,7 @@ export async function action({ request, context, params }: Route.ActionArgs) {
     if (input.priority) change.priority = input.priority;
     if (input.assigneeId !== undefined) change.assigneeId = input.assigneeId;
     if (input.groupId !== undefined) change.groupId = input.groupId;
+    if (input.tags !== undefined) change.tags = input.tags.split(/[,\s]+/);
   }
   try {
     await updateTicketAsAgent(user, number, change);
@@ -113,6 +150,19 @@ function describeEvent(e: { type: string; data: Record<string, unknown> }, names
       return d.to ? `moved the ticket to ${names.get(String(d.to)) ?? "a group"}` : "removed the group";
     case "rated":
       return `rated the support ${String(d.rating)}`;
+    case "tags": {
+      const added = (d.added as string[] | undefined) ?? [];
+      const removed = (d.removed as string[] | undefined) ?? [];
+      return [added.length ? `added tags ${added.join(", ")}` : "", removed.length ? `removed tags ${removed.join(", ")}` : ""].filter(Boolean).join(" and ");
+    }
+    case "merged_into":
+      return `merged this ticket into #${String(d.number)}`;
+    case "merged_from":
+      return `merged #${String(d.number)} (${String(d.subject ?? "")}) into this ticket`;
+    case "linked":
+      return `linked related ticket #${String(d.number)}`;
+    case "unlinked":
+      return `removed the link to #${String(d.number)}`;
     default:
       return e.type.replace(/_/g, " ");
   }
@@ -156,7 +206,12 @@ export default function DeskTicket({ loaderData, actionData }: Route.ComponentPr
       </div>
       {params.get("saved") && !failure ? (
         <div className="alert alert-success" role="status">
-          Saved.
+          {params.get("saved") === "merged" ? "Merged: the duplicate's conversation is now part of this ticket." : "Saved."}
+        </div>
+      ) : null}
+      {loaderData.mergedInto ? (
+        <div className="alert alert-info" role="note">
+          This ticket was merged into <Link to={`/desk/tickets/${String(loaderData.mergedInto)}`}>#{String(loaderData.mergedInto)}</Link>.
         </div>
       ) : null}
       <FormError failure={failure} />
@@ -298,11 +353,93 @@ export default function DeskTicket({ loaderData, actionData }: Route.ComponentPr
                   ))}
                 </select>
               </div>
+              <div className="field">
+                <label htmlFor="f-tags">Tags</label>
+                <input id="f-tags" name="tags" type="text" defaultValue={ticket.tags.join(", ")} aria-describedby="f-tags-hint" />
+                <span className="hint" id="f-tags-hint">
+                  Separate tags with commas.
+                </span>
+              </div>
               <SubmitButton name="intent" value="save" className="btn btn-secondary">
                 Update ticket
               </SubmitButton>
             </Form>
           </section>
+          <section className="card" aria-labelledby="related-title">
+            <h2 id="related-title" className="card-title">
+              Related tickets
+            </h2>
+            {loaderData.related.length ? (
+              <ul className="plain-list">
+                {loaderData.related.map((r) => (
+                  <li key={r.number} className="inline-form">
+                    <Link to={`/desk/tickets/${r.number}`}>
+                      #{r.number} {r.subject}
+                    </Link>{" "}
+                    <StatusBadge status={r.status} />
+                    <Form method="post">
+                      <input type="hidden" name="related" value={r.number} />
+                      <button type="submit" name="intent" value="unlink" className="btn btn-ghost btn-sm" aria-label={`Remove link to #${r.number}`}>
+                        Remove
+                      </button>
+                    </Form>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted">No related tickets.</p>
+            )}
+            <Form method="post" className="inline-form" aria-label="Link a related ticket">
+              <label htmlFor="link-related" className="visually-hidden">
+                Related ticket number
+              </label>
+              <input id="link-related" name="related" type="text" inputMode="numeric" placeholder="#1234" size={8} />
+              <SubmitButton name="intent" value="link" className="btn btn-secondary btn-sm">
+                Link
+              </SubmitButton>
+            </Form>
+            {failure?.fieldErrors.related ? <span className="error">{failure.fieldErrors.related}</span> : null}
+          </section>
+          <section className="card" aria-labelledby="others-title">
+            <h2 id="others-title" className="card-title">
+              {loaderData.requester?.name ?? "Requester"}'s other tickets
+            </h2>
+            {loaderData.otherTickets.length ? (
+              <ul className="plain-list">
+                {loaderData.otherTickets.map((o) => (
+                  <li key={o.number}>
+                    <Link to={`/desk/tickets/${o.number}`}>
+                      #{o.number} {o.subject}
+                    </Link>{" "}
+                    <StatusBadge status={o.status} />
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted">This is their only ticket.</p>
+            )}
+          </section>
+          {ticket.status !== "closed" ? (
+            <section className="card" aria-labelledby="merge-title">
+              <h2 id="merge-title" className="card-title">
+                Merge duplicate
+              </h2>
+              <Form method="post" className="form" aria-label="Merge into another ticket">
+                <input type="hidden" name="version" value={ticket.version} />
+                <div className="field">
+                  <label htmlFor="merge-target">Merge this ticket into</label>
+                  <input id="merge-target" name="target" type="text" inputMode="numeric" placeholder="#1234" aria-describedby="merge-hint" />
+                  <span className="hint" id="merge-hint">
+                    The thread moves to that ticket, this one closes and the requester is told.
+                  </span>
+                  {failure?.fieldErrors.target ? <span className="error">{failure.fieldErrors.target}</span> : null}
+                </div>
+                <SubmitButton name="intent" value="merge" className="btn btn-secondary">
+                  Merge
+                </SubmitButton>
+              </Form>
+            </section>
+          ) : null}
           {loaderData.rating ? (
             <section className="card" aria-label="Customer rating">
               <p>

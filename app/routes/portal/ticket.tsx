@@ -30,6 +30,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   const number = parseTicketNumber(params.number);
   try {
     const thread = await getTicketThread(user, number);
+    if (thread.mergedIntoNumber) throw redirect(`/portal/tickets/${thread.mergedIntoNumber}?merged=${number}`);
     return {
       ticket: {
         number: thread.ticket.number,
@@ -141,6 +142,11 @@ export default function PortalTicket({ loaderData, actionData }: Route.Component
           ) : null}
         </div>
       </div>
+      {params.get("merged") ? (
+        <div className="alert alert-info" role="status">
+          Your request #{params.get("merged")} was merged into this ticket; the conversation continues here.
+        </div>
+      ) : null}
       {params.get("created") ? (
         <div className="alert alert-success" role="status">
           Ticket #{ticket.number} was created. We sent you a confirmation by email.
