@@ -7,7 +7,13 @@ import MarkdownIt from "markdown-it";
 const md = new MarkdownIt({ html: false, linkify: true, breaks: true, typographer: false });
 
 const unsafeProtocol = /^(javascript|vbscript|data|file):/i;
-md.validateLink = (url: string) => !unsafeProtocol.test(url.trim().replace(/[\u0000-\u001f\s]+/g, ""));
+// Browsers ignore control characters and whitespace inside a scheme ("java\tscript:"): strip them first.
+function withoutIgnoredCharacters(url: string): string {
+  let out = "";
+  for (const ch of url) if (ch.charCodeAt(0) > 0x20) out += ch;
+  return out;
+}
+md.validateLink = (url: string) => !unsafeProtocol.test(withoutIgnoredCharacters(url));
 
 const defaultLinkOpen = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
 md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
