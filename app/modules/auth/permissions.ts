@@ -24,9 +24,14 @@ export const permissions = {
   "invite:customer": ["agent", "admin"],
   "read:organizations": ["agent", "sales", "admin"],
   "manage:organizations": ["admin"],
+  // ticketing configuration
+  "manage:groups": ["admin"],
+  "manage:macros": ["admin"],
   // operations
   "read:mailbox": ["admin"],
   "read:audit": ["admin"],
+  // knowledge base authoring (/desk/kb)
+  "manage:kb": ["agent", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

@@ -1,0 +1,219 @@
+/**
+ * Help-center search: websearch_to_tsquery over the stored, weighted tsvector (GIN index),
+ * ordered by ts_rank, with ts_headline snippets whose highlights are rendered safely. Every
+ * query is limited to what the reader may see.
+ */
+import { sql } from "drizzle-orm";
+import { db, rowsOf } from "~/lib/db.server";
+import { kbSearches } from "../../../db/schema";
+import { readableVisibilities, type KbReader } from "./visibility";
+import {
+  applyCorrections,
+  correctableWords,
+  correctWords,
+  HIGHLIGHT_START,
+  HIGHLIGHT_STOP,
+  highlightToHtml,
+  normalizeQuery,
+  SIMILARITY_THRESHOLD,
+  stripControl,
+} from "./search-text";
+
+export interface SearchHit {
+  id: string;
+  slug: string;
+  title: string;
+  summary: string;
+  categoryName: string | null;
+  updatedAt: string;
+  rank: number;
+  /** Escaped text with <mark> around matches: safe to insert as HTML. */
+  snippetHtml: string;
+}
+
+export interface SearchResult {
+  query: string;
+  total: number;
+  hits: SearchHit[];
+  page: number;
+  pageSize: number;
+}
+
+const HEADLINE_OPTIONS = `StartSel="${HIGHLIGHT_START}", StopSel="${HIGHLIGHT_STOP}", MaxWords=32, MinWords=12, ShortWord=3, MaxFragments=2, FragmentDelimiter=" … "`;
+
+function visibilityArray(reader: KbReader) {
+  return sql`array[${sql.join(readableVisibilities(reader).map((v) => sql`${v}`), sql`, `)}]::kb_visibility[]`;
+}
+
+/** Runs a search for this reader. Page numbers start at 1. */
+export async function searchArticles(reader: KbReader, rawQuery: string, options: { page?: number; pageSize?: number } = {}): Promise<SearchResult> {
+  const query = stripControl(rawQuery).trim().slice(0, 200);
+  const pageSize = options.pageSize ?? 10;
+  const page = Math.max(1, options.page ?? 1);
+  if (!query) return { query, total: 0, hits: [], page, pageSize };
+  const vis = visibilityArray(reader);
+  const rows = rowsOf<{
+    id: string;
+    slug: string;
+    title: string;
+    summary: string;
+    category_name: string | null;
+    updated_at: string | Date;
+    rank: number;
+    snippet: string;
+    total: number | string;
+  }>(
+    await db().execute(sql`
+      with q as (select websearch_to_tsquery('english', ${query}) as query),
+      matches as (
+        select a.id, a.slug, a.title, a.summary, a.body, a.category_id, a.updated_at,
+               ts_rank(a.search_vector, q.query) as rank, q.query as query
+        from kb_articles a, q
+        where a.search_vector @@ q.query
+          and a.status = 'published'
+          and a.visibility = any(${vis})
+      ),
+      page as (
+        select * from matches order by rank desc, updated_at desc, id limit ${pageSize} offset ${(page - 1) * pageSize}
+      )
+      select p.id, p.slug, p.title, p.summary, c.name as category_name, p.updated_at, p.rank,
+             ts_headline('english',
+               regexp_replace(p.summary || ' ' || p.body, '[#*\`>|_~]+|\\]\\([^)]*\\)|[\\[\\]]|[\\u0001-\\u0008]', ' ', 'g'),
+               p.query, ${HEADLINE_OPTIONS}) as snippet,
+             (select count(*) from matches) as total
+      from page p left join kb_categories c on c.id = p.category_id
+      order by p.rank desc, p.updated_at desc, p.id
+    `),
+  );
+  let total = rows.length ? Number(rows[0]!.total) : 0;
+  if (!rows.length && page > 1) total = await countMatches(reader, query);
+  return {
+    query,
+    total,
+    page,
+    pageSize,
+    hits: rows.map((r) => ({
+      id: r.id,
+      slug: r.slug,
+      title: r.title,
+      summary: r.summary,
+      categoryName: r.category_name,
+      updatedAt: new Date(r.updated_at).toISOString(),
+      rank: Number(r.rank),
+      snippetHtml: highlightToHtml(r.snippet),
+    })),
+  };
+}
+
+export async function countMatches(reader: KbReader, query: string): Promise<number> {
+  const [row] = rowsOf<{ n: number | string }>(
+    await db().execute(sql`
+      select count(*) as n from kb_articles a
+      where a.search_vector @@ websearch_to_tsquery('english', ${query})
+        and a.status = 'published' and a.visibility = any(${visibilityArray(reader)})
+    `),
+  );
+  return Number(row?.n ?? 0);
+}
+
+/** Logs a search run on /help/search (analytics: no-result searches are the articles to write next). */
+export async function logSearch(reader: KbReader, query: string, resultCount: number): Promise<void> {
+  const normalized = normalizeQuery(query);
+  if (!normalized) return;
+  await db()
+    .insert(kbSearches)
+    .values({ query: stripControl(query).slice(0, 200), normalized, resultCount, userId: reader?.id ?? null });
+}
+
+export interface Suggestion {
+  id: string;
+  slug: string;
+  title: string;
+  summary: string;
+  url: string;
+}
+
+/**
+ * As-you-type suggestions for the ticket form: the words of a subject/description matched with
+ * OR semantics (any word may match, the best ranked first). Not logged as searches.
+ */
+export async function suggestArticles(reader: KbReader, text: string, limit = 5): Promise<Suggestion[]> {
+  const words = [
+    ...new Set(
+      stripControl(text)
+        .toLowerCase()
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter((w) => w.length >= 3),
+    ),
+  ].slice(0, 24);
+  if (!words.length) return [];
+  const rows = rowsOf<{ id: string; slug: string; title: string; summary: string }>(
+    await db().execute(sql`
+      with q as (select websearch_to_tsquery('english', ${words.join(" or ")}) as query)
+      select a.id, a.slug, a.title, a.summary
+      from kb_articles a, q
+      where a.search_vector @@ q.query
+        and a.status = 'published' and a.visibility = any(${visibilityArray(reader)})
+      order by ts_rank(a.search_vector, q.query) desc, a.view_count desc
+      limit ${limit}
+    `),
+  );
+  return rows.map((r) => ({ ...r, url: `/help/articles/${r.slug}` }));
+}
+
+// --- "Did you mean" -----------------------------------------------------------------------
+
+const trgmState = globalThis as { __kbTrgm?: { db: unknown; available: Promise<boolean> } };
+
+/** Whether pg_trgm is installed in this database (asked once per database handle). */
+export function hasTrigramExtension(): Promise<boolean> {
+  const handle = db();
+  if (trgmState.__kbTrgm?.db !== handle) {
+    trgmState.__kbTrgm = {
+      db: handle,
+      available: handle
+        .execute(sql`select 1 as ok from pg_extension where extname = 'pg_trgm'`)
+        .then((r) => rowsOf(r).length > 0)
+        .catch(() => false),
+    };
+  }
+  return trgmState.__kbTrgm.available;
+}
+
+/**
+ * A corrected query for a search that found nothing, built from words of the titles and tags
+ * of articles this reader may see: pg_trgm similarity where the extension exists, the same
+ * trigram measure in JavaScript otherwise (PGlite). Only offered when it finds something.
+ */
+export async function didYouMean(reader: KbReader, rawQuery: string): Promise<string | null> {
+  const query = stripControl(rawQuery).trim().slice(0, 200);
+  const words = correctableWords(query).slice(0, 6);
+  if (!words.length) return null;
+  const vis = visibilityArray(reader);
+  const vocabulary = sql`
+    select distinct w from (
+      select regexp_split_to_table(lower(title), '[^[:alnum:]]+') as w from kb_articles
+      where status = 'published' and visibility = any(${vis})
+      union all
+      select lower(unnest(tags)) from kb_articles where status = 'published' and visibility = any(${vis})
+    ) words where length(w) >= 3`;
+  const corrections = new Map<string, string>();
+  if (await hasTrigramExtension()) {
+    for (const word of words) {
+      const [row] = rowsOf<{ w: string; s: number }>(
+        await db().execute(sql`
+          select w, similarity(w, ${word}) as s from (${vocabulary}) v
+          where similarity(w, ${word}) >= ${SIMILARITY_THRESHOLD}
+          order by (w = ${word}) desc, s desc, w limit 1`),
+      );
+      if (row && row.w !== word) corrections.set(word, row.w);
+    }
+  } else {
+    const rows = rowsOf<{ w: string }>(await db().execute(sql`${vocabulary} limit 20000`));
+    for (const [k, v] of correctWords(words, rows.map((r) => r.w))) corrections.set(k, v);
+  }
+  if (!corrections.size) return null;
+  const corrected = applyCorrections(query, corrections);
+  if (corrected === query) return null;
+  return (await countMatches(reader, corrected)) > 0 ? corrected : null;
+}
