@@ -4,6 +4,7 @@ import { seedDemo } from "../../db/seed/demo";
 import { closeDatabase, openDatabase } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { log } from "~/lib/log.server";
+import { createJobRunner, type JobRunner } from "~/modules/jobs/runner.server";
 
 export interface RuntimeOptions {
   /** Run the job runner in this process. */
@@ -18,6 +19,9 @@ export interface RuntimeInfo {
   /** The demo accounts exist (their sign-ins are printed at start-up). */
   demo: boolean;
 }
+
+// Kept on globalThis like the database handle, so a dev-server reload does not start a second runner.
+const state = ((globalThis as { __portalRuntime?: { runner?: JobRunner } }).__portalRuntime ??= {});
 
 /** Opens and migrates the database, seeds the demo into an empty one, starts background jobs. */
 export async function startRuntime(options: RuntimeOptions): Promise<RuntimeInfo> {
@@ -41,10 +45,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<RuntimeInfo
     seeded,
     jobs: options.jobs,
   });
+  if (options.jobs && !state.runner) {
+    state.runner = createJobRunner();
+    state.runner.start();
+  }
   const [demoAdmin] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, "admin@demo.test")).limit(1);
   return { driver: handle.driver, openMs: t1 - t0, migrateMs: t2 - t1, seeded, demo: !!demoAdmin };
 }
 
-export async function stopRuntime(): Promise<void> {
+/** Stops the job runner (waiting for the work in flight, releasing its leases), then closes the database. */
+export async function stopRuntime(options: { jobTimeoutMs?: number } = {}): Promise<void> {
+  const runner = state.runner;
+  state.runner = undefined;
+  if (runner) await runner.stop({ timeoutMs: options.jobTimeoutMs ?? 10_000 });
   await closeDatabase();
 }
