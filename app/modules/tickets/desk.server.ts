@@ -10,16 +10,8 @@ import { normalizeTags, queueFiltersSchema, type QueueFilters } from "./filters"
 import { statusLabels, type TicketPriority, type TicketStatus } from "./model";
 import { loadVisibleTicket, TicketError, ticketUrl, type TicketRow } from "./tickets.server";
 
-/** The built-in agent views of the desk sidebar. */
-export const deskViews = {
-  unassigned: "Unassigned",
-  mine: "Mine",
-  "my-groups": "My groups",
-  "all-open": "All open",
-  pending: "Pending",
-  "recently-solved": "Recently solved",
-} as const;
-export type DeskView = keyof typeof deskViews;
+import { deskViews, type DeskView } from "./views";
+export { deskViews, type DeskView };
 
 const OPEN: TicketStatus[] = ["new", "open", "pending", "on_hold"];
 
@@ -268,6 +260,8 @@ export interface AgentUpdate {
   assigneeId?: string | null;
   groupId?: string | null;
   tags?: string[];
+  /** Tags to add (a macro's), merged with the ticket's current ones. */
+  addTags?: string[];
 }
 
 /**
@@ -299,8 +293,8 @@ export async function updateTicketAsAgent(actor: Actor, number: number, change: 
     }
     if (change.groupId !== undefined && change.groupId !== ticket.groupId) patch.groupId = change.groupId;
     let tagChange: { added: string[]; removed: string[] } | null = null;
-    if (change.tags) {
-      const next = normalizeTags(change.tags);
+    if (change.tags || change.addTags?.length) {
+      const next = normalizeTags([...(change.tags ?? ticket.tags), ...(change.addTags ?? [])]);
       const added = next.filter((t) => !ticket.tags.includes(t));
       const removed = ticket.tags.filter((t) => !next.includes(t));
       if (added.length || removed.length) {

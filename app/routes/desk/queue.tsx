@@ -12,13 +12,12 @@ import {
   deleteSavedView,
   deskQueue,
   deskViewCounts,
-  deskViews,
   getSavedView,
   listSavedViews,
   organizationOptions,
   saveView,
-  type DeskView,
 } from "~/modules/tickets/desk.server";
+import { deskViews, type DeskView } from "~/modules/tickets/views";
 import { filtersFromParams, queueFiltersSchema, type QueueFilters } from "~/modules/tickets/filters";
 import { priorityLabels, statusLabels, ticketPriorities, ticketStatuses } from "~/modules/tickets/model";
 

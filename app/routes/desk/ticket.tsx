@@ -1,4 +1,4 @@
-import { Form, Link, redirect, useSearchParams } from "react-router";
+import { data, Form, Link, redirect, useSearchParams } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/ticket";
 import { FormError, SubmitButton } from "~/components/form";
@@ -8,6 +8,9 @@ import { formFailure, parseForm, readForm } from "~/lib/forms";
 import { requirePermission } from "~/modules/auth/guard.server";
 import { assignmentOptions, updateTicketAsAgent, type AgentUpdate } from "~/modules/tickets/desk.server";
 import { linkTickets, mergeTicket, ticketContext, unlinkTickets } from "~/modules/tickets/merge.server";
+import { getMacro, listMacros } from "~/modules/tickets/admin.server";
+import { renderMacro } from "~/modules/tickets/macro-text";
+import { normalizeTags } from "~/modules/tickets/filters";
 import { priorityLabels, statusLabels, ticketPriorities, ticketStatuses } from "~/modules/tickets/model";
 import { parseTicketNumber, rethrowTicketError } from "~/modules/tickets/route-errors.server";
 import { getTicketThread, TicketError } from "~/modules/tickets/tickets.server";
@@ -31,6 +34,7 @@ const otherSchemas = z.discriminatedUnion("intent", [
 const saveSchema = z.object({
   intent: z.enum(["save", "assign-to-me"]),
   tags: z.string().max(1000).optional(),
+  addTags: z.string().max(1000).optional(),
   version: z.coerce.number().int().min(1),
   body: z.string().trim().max(50_000, "The message is too long.").optional().default(""),
   visibility: z.enum(["public", "internal"]).default("public"),
@@ -44,7 +48,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   const user = requirePermission(request, context, "view:desk");
   const number = parseTicketNumber(params.number);
   try {
-    const [thread, options] = await Promise.all([getTicketThread(user, number), assignmentOptions()]);
+    const [thread, options, macros] = await Promise.all([getTicketThread(user, number), assignmentOptions(), listMacros({ activeOnly: true })]);
     const t = thread.ticket;
     const context2 = await ticketContext(user, t.id, t.requesterId);
     return {
@@ -79,6 +83,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
       events: thread.events.map((e) => ({ id: e.id, at: e.at, type: e.type, data: e.data, actorName: e.actorName })),
       rating: thread.rating,
       options,
+      macros: macros.map((m) => ({ id: m.id, name: m.name })),
       related: context2.related,
       otherTickets: context2.others,
       mergedInto: thread.mergedIntoNumber,
@@ -93,6 +98,22 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   const number = parseTicketNumber(params.number);
   const form = await readForm(request);
   const intent = form.get("intent");
+  if (intent === "apply-macro") {
+    const macro = await getMacro(String(form.get("macroId") ?? ""));
+    if (!macro) return formFailure(form, { macroId: "Choose a macro." });
+    try {
+      const thread = await getTicketThread(user, number);
+      const body = renderMacro(macro.body, {
+        requester: { name: thread.requester?.name ?? "", email: thread.requester?.email ?? "" },
+        organization: { name: thread.organizationName },
+        ticket: { number: thread.ticket.number, subject: thread.ticket.subject },
+        agent: { name: user.name },
+      });
+      return data({ ok: true as const, macro: { id: macro.id, name: macro.name, body, setStatus: macro.setStatus, addTags: macro.addTags } });
+    } catch (e) {
+      rethrowTicketError(e);
+    }
+  }
   if (intent === "merge" || intent === "link" || intent === "unlink") {
     const other = parseForm(form, otherSchemas);
     if (!other.success) return other.response;
@@ -123,6 +144,7 @@ export async function action({ request, context, params }: Route.ActionArgs) {
     if (input.assigneeId !== undefined) change.assigneeId = input.assigneeId;
     if (input.groupId !== undefined) change.groupId = input.groupId;
     if (input.tags !== undefined) change.tags = input.tags.split(/[,\s]+/);
+    if (input.addTags) change.addTags = normalizeTags(input.addTags);
   }
   try {
     await updateTicketAsAgent(user, number, change);
@@ -172,6 +194,7 @@ export default function DeskTicket({ loaderData, actionData }: Route.ComponentPr
   const { ticket, messages, events, options } = loaderData;
   const [params] = useSearchParams();
   const failure = actionData && !actionData.ok ? actionData : undefined;
+  const macro = actionData && actionData.ok && "macro" in actionData ? actionData.macro : undefined;
   const names = new Map<string, string>([...options.agents.map((a) => [a.id, a.name] as const), ...options.groups.map((g) => [g.id, g.name] as const)]);
   const timeline = [
     ...messages.map((m) => ({ kind: "message" as const, at: new Date(m.createdAt).getTime(), m })),
@@ -255,8 +278,32 @@ export default function DeskTicket({ loaderData, actionData }: Route.ComponentPr
             <h2 id="reply-title" className="card-title">
               Reply or add a note
             </h2>
-            <Form method="post" className="form" aria-label="Reply">
+            {loaderData.macros.length ? (
+              <Form method="post" className="inline-form macro-picker" aria-label="Apply a macro">
+                <label htmlFor="macro-id">Macro</label>
+                <select id="macro-id" name="macroId" defaultValue={macro?.id ?? ""}>
+                  <option value="">Choose…</option>
+                  {loaderData.macros.map((m) => (
+                    <option key={m.id} value={m.id}>
+                      {m.name}
+                    </option>
+                  ))}
+                </select>
+                <SubmitButton name="intent" value="apply-macro" className="btn btn-secondary btn-sm">
+                  Apply macro
+                </SubmitButton>
+                {failure?.fieldErrors.macroId ? <span className="error">{failure.fieldErrors.macroId}</span> : null}
+              </Form>
+            ) : null}
+            {macro ? (
+              <p className="alert alert-info" role="status">
+                Macro “{macro.name}” applied: review the text, then send.
+                {macro.addTags.length ? ` Sending adds the tags ${macro.addTags.join(", ")}.` : ""}
+              </p>
+            ) : null}
+            <Form method="post" className="form" aria-label="Reply" key={macro ? `macro-${macro.id}` : "reply"}>
               <input type="hidden" name="version" value={ticket.version} />
+              {macro?.addTags.length ? <input type="hidden" name="addTags" value={macro.addTags.join(",")} /> : null}
               <fieldset className="reply-kind">
                 <legend className="visually-hidden">Message type</legend>
                 <label className="checkbox">
@@ -268,12 +315,12 @@ export default function DeskTicket({ loaderData, actionData }: Route.ComponentPr
               </fieldset>
               <div className="field">
                 <label htmlFor="reply-body">Message</label>
-                <textarea id="reply-body" name="body" rows={6} defaultValue={failure?.values.body} />
+                <textarea id="reply-body" name="body" rows={6} defaultValue={macro?.body ?? failure?.values.body} />
                 {failure?.fieldErrors.body ? <span className="error">{failure.fieldErrors.body}</span> : null}
               </div>
               <div className="inline-form">
                 <label htmlFor="reply-status">Status after sending</label>
-                <select id="reply-status" name="status" defaultValue={ticket.status === "new" ? "open" : ticket.status}>
+                <select id="reply-status" name="status" defaultValue={macro?.setStatus ?? (ticket.status === "new" ? "open" : ticket.status)}>
                   {ticketStatuses.map((s) => (
                     <option key={s} value={s}>
                       {statusLabels[s]}

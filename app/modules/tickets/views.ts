@@ -1,0 +1,10 @@
+/** The built-in agent views of the desk sidebar (shared by server and UI). */
+export const deskViews = {
+  unassigned: "Unassigned",
+  mine: "Mine",
+  "my-groups": "My groups",
+  "all-open": "All open",
+  pending: "Pending",
+  "recently-solved": "Recently solved",
+} as const;
+export type DeskView = keyof typeof deskViews;
