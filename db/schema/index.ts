@@ -5,3 +5,5 @@ export * from "./email";
 export * from "./jobs";
 export * from "./tickets";
 export * from "./kb";
+export * from "./sla";
+export * from "./beta";

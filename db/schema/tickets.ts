@@ -106,6 +106,11 @@ export const tickets = pgTable(
     index("tickets_group_status_idx").on(t.groupId, t.status),
     index("tickets_search_idx").using("gin", t.searchVector),
     index("tickets_tags_idx").using("gin", t.tags),
+    // SLA: the cached due columns, only where a clock is running (app/modules/sla).
+    index("tickets_first_response_due_idx").on(t.firstResponseDueAt).where(sql`${t.firstResponseDueAt} is not null`),
+    index("tickets_next_response_due_idx").on(t.nextResponseDueAt).where(sql`${t.nextResponseDueAt} is not null`),
+    index("tickets_resolution_due_idx").on(t.resolutionDueAt).where(sql`${t.resolutionDueAt} is not null`),
+    index("tickets_sla_due_idx").on(sql`least(${t.firstResponseDueAt}, ${t.nextResponseDueAt}, ${t.resolutionDueAt})`, t.number),
   ],
 );
 
