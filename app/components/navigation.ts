@@ -9,14 +9,26 @@ export interface NavItem {
 export function navigationFor(role: Role | null): NavItem[] {
   switch (role) {
     case "customer":
-      return [{ to: "/portal", label: "Support" }];
+      return [
+        { to: "/portal", label: "Support" },
+        { to: "/help", label: "Help" },
+      ];
     case "agent":
-      return [{ to: "/desk", label: "Desk" }];
+      return [
+        { to: "/desk", label: "Desk" },
+        { to: "/desk/kb", label: "Knowledge base" },
+        { to: "/help", label: "Help" },
+      ];
     case "sales":
-      return [{ to: "/beta", label: "Beta program" }];
+      return [
+        { to: "/beta", label: "Beta program" },
+        { to: "/help", label: "Help" },
+      ];
     case "admin":
       return [
         { to: "/desk", label: "Desk" },
+        { to: "/desk/kb", label: "Knowledge base" },
+        { to: "/help", label: "Help" },
         { to: "/beta", label: "Beta program" },
         { to: "/admin/users", label: "Users" },
         { to: "/admin/organizations", label: "Organizations" },

@@ -151,13 +151,13 @@ export async function recordView(articleId: string): Promise<void> {
 
 /** Same category first, then shared tags; only what the reader may see. */
 export async function relatedArticles(reader: KbReader, article: { id: string; categoryId: string | null; tags: string[] }, limit = 5): Promise<ArticleListItem[]> {
-  const tags = article.tags.length ? article.tags : ["\u0000none"];
+  const tags = sql`array[${sql.join((article.tags.length ? article.tags : [""]).map((t) => sql`${t}`), sql`, `)}]::text[]`;
   return db()
     .select(listColumns)
     .from(kbArticles)
-    .where(and(readableBy(reader), ne(kbArticles.id, article.id), sql`(${article.categoryId ? sql`${kbArticles.categoryId} = ${article.categoryId}` : sql`false`} or ${kbArticles.tags} && ${sql`${tags}::text[]`})`))
+    .where(and(readableBy(reader), ne(kbArticles.id, article.id), sql`(${article.categoryId ? sql`${kbArticles.categoryId} = ${article.categoryId}` : sql`false`} or ${kbArticles.tags} && ${tags})`))
     .orderBy(
-      desc(sql`(${article.categoryId ? sql`${kbArticles.categoryId} = ${article.categoryId}` : sql`false`})::int + cardinality(array(select unnest(${kbArticles.tags}) intersect select unnest(${sql`${tags}::text[]`})))`),
+      desc(sql`(${article.categoryId ? sql`${kbArticles.categoryId} = ${article.categoryId}` : sql`false`})::int + cardinality(array(select unnest(${kbArticles.tags}) intersect select unnest(${tags})))`),
       desc(kbArticles.viewCount),
     )
     .limit(limit);

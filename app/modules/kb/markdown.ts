@@ -24,12 +24,18 @@ export const TOC_MIN_HEADINGS = 3;
 const unsafeProtocol = /^(javascript|vbscript|data|file):/i;
 
 export function isAllowedImageSource(src: string): boolean {
-  const s = src.trim();
+  const s = withoutIgnoredCharacters(src);
   return (s.startsWith("/uploads/") && !s.startsWith("//") && !s.includes("..")) || /^https:\/\/[^\s/]+/i.test(s);
 }
 
 const md = new MarkdownIt({ html: false, linkify: true, breaks: false, typographer: false });
-md.validateLink = (url: string) => !unsafeProtocol.test(url.trim().replace(/[\u0000-\u001f\s]+/g, ""));
+// Browsers ignore control characters and whitespace inside a scheme ("java\tscript:"): strip them first.
+function withoutIgnoredCharacters(url: string): string {
+  let out = "";
+  for (const ch of url) if (ch.charCodeAt(0) > 0x20) out += ch;
+  return out;
+}
+md.validateLink = (url: string) => !unsafeProtocol.test(withoutIgnoredCharacters(url));
 
 type Env = { toc?: TocEntry[]; ids?: Map<string, number> };
 

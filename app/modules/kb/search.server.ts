@@ -181,7 +181,7 @@ export function hasTrigramExtension(): Promise<boolean> {
 }
 
 /**
- * A corrected query for a search that found nothing, built from words of the titles and tags
+ * A corrected query for a search that found nothing, built from words of the titles, summaries and tags
  * of articles this reader may see: pg_trgm similarity where the extension exists, the same
  * trigram measure in JavaScript otherwise (PGlite). Only offered when it finds something.
  */
@@ -192,7 +192,7 @@ export async function didYouMean(reader: KbReader, rawQuery: string): Promise<st
   const vis = visibilityArray(reader);
   const vocabulary = sql`
     select distinct w from (
-      select regexp_split_to_table(lower(title), '[^[:alnum:]]+') as w from kb_articles
+      select regexp_split_to_table(lower(title || ' ' || summary), '[^[:alnum:]]+') as w from kb_articles
       where status = 'published' and visibility = any(${vis})
       union all
       select lower(unnest(tags)) from kb_articles where status = 'published' and visibility = any(${vis})

@@ -1,0 +1,92 @@
+import { Link } from "react-router";
+import { z } from "zod";
+import type { Route } from "./+types/search";
+import { KbSearchForm } from "~/components/kb-search-form";
+import { didYouMean, logSearch, searchArticles } from "~/modules/kb/search.server";
+import { readerOf } from "~/modules/kb/reader.server";
+
+export const meta: Route.MetaFunction = ({ data }) => [
+  { title: data?.query ? `“${data.query}” · Help center search` : "Search · Help center" },
+  { name: "robots", content: "noindex" },
+];
+
+const querySchema = z.object({
+  q: z.string().max(1000).catch("").transform((v) => v.trim().slice(0, 200)),
+  page: z.coerce.number().int().min(1).max(100).catch(1),
+});
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const reader = readerOf(context);
+  const { q, page } = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const result = await searchArticles(reader, q, { page });
+  if (q && page === 1) await logSearch(reader, q, result.total);
+  const suggestion = q && result.total === 0 ? await didYouMean(reader, q) : null;
+  return { ...result, suggestion, isCustomer: reader?.role === "customer", signedIn: !!reader };
+}
+
+export default function HelpSearch({ loaderData }: Route.ComponentProps) {
+  const { query, hits, total, page, pageSize, suggestion, isCustomer, signedIn } = loaderData;
+  const pages = Math.ceil(total / pageSize);
+  const pageLink = (p: number) => `/help/search?${new URLSearchParams({ q: query, page: String(p) })}`;
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to="/help">Help center</Link> › Search
+      </nav>
+      <div className="page-header">
+        <div>
+          <h1>{query ? <>Results for “{query}”</> : "Search the help center"}</h1>
+          {query ? <p>{total === 1 ? "1 article found" : `${total} articles found`}</p> : null}
+        </div>
+      </div>
+      <KbSearchForm defaultValue={query} />
+      {suggestion ? (
+        <p className="kb-did-you-mean">
+          Did you mean <Link to={`/help/search?${new URLSearchParams({ q: suggestion })}`}>{suggestion}</Link>?
+        </p>
+      ) : null}
+      {query && total === 0 ? (
+        <div className="empty kb-section">
+          <h2>No articles match “{query}”</h2>
+          <p>Try fewer or different words, or search for a phrase in quotes. Still stuck? Our team is happy to help.</p>
+          {isCustomer ? (
+            <Link to="/portal/tickets/new" className="btn">
+              Open a ticket
+            </Link>
+          ) : !signedIn ? (
+            <Link to={`/login?redirectTo=${encodeURIComponent("/portal/tickets/new")}`} className="btn">
+              Sign in to open a ticket
+            </Link>
+          ) : null}
+        </div>
+      ) : null}
+      {hits.length ? (
+        <ol className="kb-results" start={(page - 1) * pageSize + 1}>
+          {hits.map((hit) => (
+            <li key={hit.id} className="kb-result">
+              <h2>
+                <Link to={`/help/articles/${hit.slug}`}>{hit.title}</Link>
+              </h2>
+              {hit.categoryName ? <p className="muted small">{hit.categoryName}</p> : null}
+              {/* Escaped on the server; only <mark> elements are added (search-text.ts). */}
+              <p className="kb-snippet" dangerouslySetInnerHTML={{ __html: hit.snippetHtml }} />
+            </li>
+          ))}
+        </ol>
+      ) : null}
+      {pages > 1 ? (
+        <nav aria-label="Result pages" className="pager">
+          {page > 1 ? <Link to={pageLink(page - 1)}>← Previous</Link> : null}
+          <span className="muted">
+            {" "}
+            Page {page} of {pages}{" "}
+          </span>
+          {page < pages ? <Link to={pageLink(page + 1)}>Next →</Link> : null}
+        </nav>
+      ) : null}
+      <p className="small muted kb-search-help">
+        Tips: put a phrase in quotes (<code>"single sign-on"</code>), exclude a word with a minus (<code>export -pdf</code>), or use <code>or</code>.
+      </p>
+    </>
+  );
+}
