@@ -5,10 +5,12 @@ import { now } from "~/lib/clock";
 import { renderMarkdown } from "~/lib/markdown";
 import type { Actor } from "../auth/permissions";
 import { enqueueEmail } from "../email/outbox.server";
+import { recomputeTicketSla } from "../sla/apply.server";
 import { HIGHLIGHT_START, HIGHLIGHT_STOP, highlightToHtml } from "~/lib/html";
 import { normalizeTags, queueFiltersSchema, type QueueFilters } from "./filters";
 import { statusLabels, type TicketPriority, type TicketStatus } from "./model";
 import { loadVisibleTicket, TicketError, ticketUrl, type TicketRow } from "./tickets.server";
+import { ticketMailThreading } from "./threading.server";
 
 import { deskViews, type DeskView } from "./views";
 export { deskViews, type DeskView };
@@ -327,6 +329,7 @@ export async function updateTicketAsAgent(actor: Actor, number: number, change: 
     if (patch.assigneeId !== undefined) await recordEvent(tx, ticket.id, actor.id, "assignment", { from: ticket.assigneeId, to: patch.assigneeId });
     if (patch.groupId !== undefined) await recordEvent(tx, ticket.id, actor.id, "group", { from: ticket.groupId, to: patch.groupId });
     if (tagChange) await recordEvent(tx, ticket.id, actor.id, "tags", tagChange);
+    await recomputeTicketSla(tx, ticket.id);
 
     const [requester] = await tx.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.id, ticket.requesterId));
     if (requester && messageHtml !== null && change.reply) {
@@ -344,6 +347,7 @@ export async function updateTicketAsAgent(actor: Actor, number: number, change: 
           bodyText: change.reply.body,
           ticketUrl: ticketUrl(ticket.number, true),
         },
+        ...(await ticketMailThreading(tx, ticket.id)),
       });
     } else if (requester && patch.status === "solved") {
       await enqueueEmail(tx, {
@@ -351,6 +355,7 @@ export async function updateTicketAsAgent(actor: Actor, number: number, change: 
         toUserId: requester.id,
         template: "ticket_status",
         data: { name: requester.name, number: ticket.number, subject: ticket.subject, statusLabel: statusLabels.solved, ticketUrl: ticketUrl(ticket.number, true) },
+        ...(await ticketMailThreading(tx, ticket.id)),
       });
     }
   });

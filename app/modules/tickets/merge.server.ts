@@ -4,8 +4,10 @@ import { db } from "~/lib/db.server";
 import { now } from "~/lib/clock";
 import type { Actor } from "../auth/permissions";
 import { enqueueEmail } from "../email/outbox.server";
+import { recomputeTicketSla } from "../sla/apply.server";
 import { groupIdsOf, scopeFor } from "./desk.server";
 import { loadVisibleTicket, TicketError, ticketUrl } from "./tickets.server";
+import { ticketMailThreading } from "./threading.server";
 
 function requireAgent(actor: Actor) {
   if (actor.role !== "agent" && actor.role !== "admin") throw new TicketError("Only agents work tickets.", 403);
@@ -50,6 +52,7 @@ export async function mergeTicket(actor: Actor, sourceNumber: number, targetNumb
       { ticketId: source.id, actorId: actor.id, at, type: "merged_into", data: { number: target.number } },
       { ticketId: target.id, actorId: actor.id, at, type: "merged_from", data: { number: source.number, subject: source.subject } },
     ]);
+    for (const id of [target.id, source.id]) await recomputeTicketSla(tx, id); // the target's timeline grew; the closed duplicate's clocks stop
     const [requester] = await tx.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.id, source.requesterId));
     if (requester) {
       await enqueueEmail(tx, {
@@ -64,6 +67,7 @@ export async function mergeTicket(actor: Actor, sourceNumber: number, targetNumb
           intoSubject: target.subject,
           ticketUrl: ticketUrl(target.number, true),
         },
+        ...(await ticketMailThreading(tx, source.id)),
       });
     }
   });

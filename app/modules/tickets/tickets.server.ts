@@ -7,7 +7,9 @@ import { now } from "~/lib/clock";
 import { renderMarkdown } from "~/lib/markdown";
 import type { Actor } from "../auth/permissions";
 import { enqueueEmail } from "../email/outbox.server";
+import { recomputeTicketSla } from "../sla/apply.server";
 import { canSeeInternalNotes, canViewTicket } from "./access";
+import { ticketMailThreading } from "./threading.server";
 import {
   customerMayReopen,
   prioritiesForPlan,
@@ -131,12 +133,14 @@ export async function createTicketAsCustomer(actor: Actor, input: NewTicketInput
       .returning({ id: ticketMessages.id });
     await storeAttachments(tx, ticket.id, message!.id, actor.id, input.files);
     await tx.insert(ticketEvents).values({ ticketId: ticket.id, actorId: actor.id, at, type: "created", data: { channel: "web", priority: input.priority } });
+    await recomputeTicketSla(tx, ticket.id);
     const [requester] = await tx.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, actor.id));
     await enqueueEmail(tx, {
       to: requester!.email,
       toUserId: actor.id,
       template: "ticket_received",
       data: { name: requester!.name, number: ticket.number, subject: input.subject, ticketUrl: ticketUrl(ticket.number, true) },
+      ...(await ticketMailThreading(tx, ticket.id, { root: true })),
     });
     return { number: ticket.number, created: true };
   });
@@ -310,6 +314,7 @@ export async function replyAsCustomer(actor: Actor, number: number, input: { bod
     if (reopen) {
       await tx.insert(ticketEvents).values({ ticketId: ticket.id, actorId: actor.id, at, type: "status", data: { from: ticket.status, to: "open", reason: "customer_reply" } });
     }
+    await recomputeTicketSla(tx, ticket.id);
   });
 }
 
@@ -326,6 +331,7 @@ export async function setStatusAsCustomer(actor: Actor, number: number, to: "sol
       await bumpTicket(tx, ticket.id, null, { status: "open", solvedAt: null });
     }
     await tx.insert(ticketEvents).values({ ticketId: ticket.id, actorId: actor.id, at, type: "status", data: { from: ticket.status, to } });
+    await recomputeTicketSla(tx, ticket.id);
   });
 }
 

@@ -1,0 +1,279 @@
+// Applies the pure SLA functions to stored tickets: builds a ticket's timeline, picks its policy,
+// computes the clocks and writes the caches (tickets.*_due_at, tickets.sla_policy_id, sla_timers).
+//
+// Call recomputeTicketSla(tx, ticketId) in the transaction of every change that affects a ticket's
+// timeline, priority, group or organization (a new message, a status change, a merge, …).
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { businessCalendars, organizations, slaEvents, slaPolicies, slaTimers, ticketEvents, ticketMessages, tickets, users } from "../../../db/schema";
+import { db, type Executor } from "~/lib/db.server";
+import { now } from "~/lib/clock";
+import { addBusinessMinutes, WEEKDAYS, type BusinessCalendar } from "./business-time";
+import { computeSlaClocks, type Clock, type SlaClocks, type SlaEvent, type TicketStatus } from "./clock";
+import {
+  customerPromise,
+  defaultPauseStatuses,
+  selectPolicy,
+  slaMetricLabels,
+  slaMetrics,
+  targetsFor,
+  type SlaMetricName,
+  type TargetSet,
+} from "./policy";
+
+type CalendarRow = typeof businessCalendars.$inferSelect;
+type PolicyRow = typeof slaPolicies.$inferSelect;
+
+// Calendar objects are cached by id and updated_at: business-time.ts caches its parsed form per
+// object, so reusing the same object keeps the maths fast; an edit makes a new object.
+const calendarCache = new Map<string, { stamp: number; calendar: BusinessCalendar }>();
+
+export function calendarOf(row: Pick<CalendarRow, "id" | "timeZone" | "hours" | "holidays" | "updatedAt">): BusinessCalendar {
+  const stamp = row.updatedAt.getTime();
+  const hit = calendarCache.get(row.id);
+  if (hit && hit.stamp === stamp) return hit.calendar;
+  const calendar: BusinessCalendar = { timeZone: row.timeZone, hours: row.hours as BusinessCalendar["hours"], holidays: [...row.holidays] };
+  if (calendarCache.size > 500) calendarCache.clear();
+  calendarCache.set(row.id, { stamp, calendar });
+  return calendar;
+}
+
+/** True for a calendar with every weekday 00:00–24:00 and no holidays. */
+export function isAroundTheClock(cal: BusinessCalendar): boolean {
+  return cal.holidays.length === 0 && WEEKDAYS.every((d) => cal.hours[d]?.length === 1 && cal.hours[d]![0]!.start === "00:00" && cal.hours[d]![0]!.end === "24:00");
+}
+
+const targetKey = { firstResponse: "firstResponseMinutes", nextResponse: "nextResponseMinutes", resolution: "resolutionMinutes" } as const;
+
+export interface TicketSlaComputation {
+  ticket: { id: string; status: TicketStatus; priority: string; createdAt: Date };
+  policy: PolicyRow | null;
+  calendar: BusinessCalendar | null;
+  targets: TargetSet;
+  clocks: SlaClocks | null;
+  events: SlaEvent[];
+  at: Date;
+}
+
+/** The ticket's timeline as SLA events: creation, public customer messages, public staff replies, status changes. */
+async function timelineOf(tx: Executor, ticket: { id: string; status: TicketStatus; createdAt: Date }): Promise<SlaEvent[]> {
+  const messages = await tx
+    .select({ at: ticketMessages.createdAt, role: users.role })
+    .from(ticketMessages)
+    .leftJoin(users, eq(users.id, ticketMessages.authorId))
+    .where(and(eq(ticketMessages.ticketId, ticket.id), eq(ticketMessages.visibility, "public")))
+    .orderBy(asc(ticketMessages.createdAt));
+  const statusRows = await tx
+    .select({ at: ticketEvents.at, data: ticketEvents.data })
+    .from(ticketEvents)
+    .where(and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.type, "status")))
+    .orderBy(asc(ticketEvents.at), asc(ticketEvents.id));
+  const initial = (statusRows[0]?.data.from as TicketStatus | undefined) ?? (statusRows.length ? "new" : ticket.status);
+  const events: SlaEvent[] = [{ at: ticket.createdAt, type: "created", status: initial }];
+  const merged: SlaEvent[] = [
+    ...messages.map((m): SlaEvent => ({ at: m.at, type: m.role && m.role !== "customer" ? "agent_reply" : "customer_message" })),
+    ...statusRows.filter((s) => typeof s.data.to === "string").map((s): SlaEvent => ({ at: s.at, type: "status", status: s.data.to as TicketStatus })),
+  ];
+  // Stable by time; at the same instant a message comes before the status change it caused.
+  merged.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.type === "status" ? 1 : 0) - (b.type === "status" ? 1 : 0));
+  return events.concat(merged);
+}
+
+/** Loads everything the clocks need and computes them (no writes). */
+export async function computeTicketSla(tx: Executor, ticketId: string, at: Date = now()): Promise<TicketSlaComputation | null> {
+  const [row] = await tx
+    .select({
+      id: tickets.id,
+      status: tickets.status,
+      priority: tickets.priority,
+      channel: tickets.channel,
+      groupId: tickets.groupId,
+      organizationId: tickets.organizationId,
+      createdAt: tickets.createdAt,
+      mergedIntoId: tickets.mergedIntoId,
+      plan: organizations.plan,
+    })
+    .from(tickets)
+    .innerJoin(organizations, eq(organizations.id, tickets.organizationId))
+    .where(eq(tickets.id, ticketId));
+  if (!row) return null;
+  const ticket = { id: row.id, status: row.status as TicketStatus, priority: row.priority, createdAt: row.createdAt };
+  const policies = row.mergedIntoId ? [] : await tx.select().from(slaPolicies).where(eq(slaPolicies.active, true));
+  const policy = selectPolicy(policies, { plan: row.plan, organizationId: row.organizationId, priority: row.priority, groupId: row.groupId, channel: row.channel });
+  if (!policy) return { ticket, policy: null, calendar: null, targets: {}, clocks: null, events: [], at };
+  const [calRow] = await tx.select().from(businessCalendars).where(eq(businessCalendars.id, policy.calendarId));
+  if (!calRow) return { ticket, policy: null, calendar: null, targets: {}, clocks: null, events: [], at };
+  const calendar = calendarOf(calRow);
+  const targets = targetsFor(policy.targets, row.priority);
+  const events = await timelineOf(tx, ticket);
+  const clocks = computeSlaClocks({
+    calendar,
+    targets,
+    pauseStatuses: (policy.pauseStatuses.length ? policy.pauseStatuses : defaultPauseStatuses) as TicketStatus[],
+    warnAtFraction: policy.warnFraction,
+    events,
+    now: at,
+  });
+  return { ticket, policy, calendar, targets, clocks, events, at };
+}
+
+/** When a running clock's elapsed time reaches warnFraction × target (now, if already past). */
+export function warningInstant(calendar: BusinessCalendar, clock: Clock, target: number | undefined, warnFraction: number, at: Date): Date | null {
+  if (!target || clock.dueAt === null) return null;
+  const remaining = warnFraction * target - clock.elapsedMinutes;
+  return remaining > 0 ? addBusinessMinutes(calendar, at, remaining) : new Date(at.getTime());
+}
+
+/**
+ * Recomputes a ticket's SLA clocks from its timeline and its (first matching) policy, and writes
+ * the caches: tickets.sla_policy_id and *_due_at (null when achieved, paused or inactive), and one
+ * sla_timers row per metric with the warning and breach instants the sweeper has still to fire
+ * for the current cycle. Call it with the transaction of the change. Does not bump the ticket's version.
+ */
+export async function recomputeTicketSla(tx: Executor, ticketId: string, at: Date = now()): Promise<TicketSlaComputation | null> {
+  const result = await computeTicketSla(tx, ticketId, at);
+  if (!result) return null;
+  const { clocks, policy, calendar, targets } = result;
+  await tx
+    .update(tickets)
+    .set({
+      slaPolicyId: policy?.id ?? null,
+      firstResponseDueAt: clocks?.firstResponse.dueAt ?? null,
+      nextResponseDueAt: clocks?.nextResponse.dueAt ?? null,
+      resolutionDueAt: clocks?.resolution.dueAt ?? null,
+    })
+    .where(eq(tickets.id, ticketId));
+  const fired = new Set(
+    (await tx.select({ metric: slaEvents.metric, kind: slaEvents.kind, cycle: slaEvents.cycle }).from(slaEvents).where(eq(slaEvents.ticketId, ticketId))).map(
+      (e) => `${e.metric}:${e.kind}:${e.cycle}`,
+    ),
+  );
+  const rows = slaMetrics.map((metric) => {
+    const clock = clocks?.[metric];
+    const cycle = metric === "nextResponse" ? (clocks?.nextResponse.cycle ?? 0) : 1;
+    const target = targets[targetKey[metric]];
+    const warnAt = clock && calendar && policy ? warningInstant(calendar, clock, target, policy.warnFraction, at) : null;
+    return {
+      ticketId,
+      metric,
+      cycle,
+      policyId: policy?.id ?? null,
+      targetMinutes: clock && clock.state !== "inactive" ? (target ?? null) : null,
+      warnAt: warnAt && !fired.has(`${metric}:warning:${cycle}`) ? warnAt : null,
+      dueAt: clock?.dueAt && !fired.has(`${metric}:breach:${cycle}`) ? clock.dueAt : null,
+      state: clock?.state ?? "inactive",
+      elapsedMinutes: clock?.elapsedMinutes ?? 0,
+      startedAt: clock && clock.state !== "inactive" && metric !== "nextResponse" ? result.ticket.createdAt : null,
+      achievedAt: clock?.achievedAt ?? null,
+      computedAt: at,
+    };
+  });
+  await tx
+    .insert(slaTimers)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: [slaTimers.ticketId, slaTimers.metric],
+      set: {
+        cycle: sqlExcluded("cycle"),
+        policyId: sqlExcluded("policy_id"),
+        targetMinutes: sqlExcluded("target_minutes"),
+        warnAt: sqlExcluded("warn_at"),
+        dueAt: sqlExcluded("due_at"),
+        state: sqlExcluded("state"),
+        elapsedMinutes: sqlExcluded("elapsed_minutes"),
+        startedAt: sqlExcluded("started_at"),
+        achievedAt: sqlExcluded("achieved_at"),
+        computedAt: sqlExcluded("computed_at"),
+      },
+    });
+  return result;
+}
+
+function sqlExcluded(column: string) {
+  return sql.raw(`excluded."${column}"`);
+}
+
+/** Recomputes several tickets (a batch of a background job), each in the given transaction. */
+export async function recomputeTickets(tx: Executor, ticketIds: string[], at: Date = now()): Promise<void> {
+  for (const id of ticketIds) await recomputeTicketSla(tx, id, at);
+}
+
+export type ClockState = Clock["state"];
+
+export interface MetricView {
+  metric: SlaMetricName;
+  label: string;
+  state: ClockState;
+  dueAt: string | null;
+  warnAt: string | null;
+  achievedAt: string | null;
+  elapsedMinutes: number;
+  targetMinutes: number | null;
+  /** Business minutes left before the target (negative when late); null without a target. */
+  businessMinutesRemaining: number | null;
+  cycle: number;
+}
+
+export interface TicketSlaView {
+  policyName: string | null;
+  calendarZone: string | null;
+  businessHours: boolean;
+  now: string;
+  metrics: MetricView[];
+}
+
+/** The SLA clocks of a ticket for staff pages (computed fresh, not from the cache). */
+export async function getTicketSlaClocks(ticketId: string, at: Date = now()): Promise<TicketSlaView> {
+  const r = await computeTicketSla(db(), ticketId, at);
+  if (!r || !r.clocks || !r.policy || !r.calendar) {
+    return { policyName: null, calendarZone: null, businessHours: false, now: at.toISOString(), metrics: [] };
+  }
+  const { clocks, calendar, policy, targets } = r;
+  const metrics = slaMetrics.map((metric): MetricView => {
+    const clock = clocks[metric];
+    const target = targets[targetKey[metric]] ?? null;
+    const warnAt = warningInstant(calendar, clock, target ?? undefined, policy.warnFraction, at);
+    return {
+      metric,
+      label: slaMetricLabels[metric],
+      state: clock.state,
+      dueAt: clock.dueAt?.toISOString() ?? null,
+      warnAt: warnAt && clock.state === "running" ? warnAt.toISOString() : null,
+      achievedAt: clock.achievedAt?.toISOString() ?? null,
+      elapsedMinutes: clock.elapsedMinutes,
+      targetMinutes: target,
+      businessMinutesRemaining: target === null || clock.state === "inactive" ? null : target - clock.elapsedMinutes,
+      cycle: metric === "nextResponse" ? clocks.nextResponse.cycle : 1,
+    };
+  });
+  return { policyName: policy.name, calendarZone: calendar.timeZone, businessHours: !isAroundTheClock(calendar), now: at.toISOString(), metrics };
+}
+
+/**
+ * What a customer may see: the promise only ("We aim to reply within 4 business hours."),
+ * never due times, states, policy names or escalations.
+ */
+export async function getTicketSlaPromise(ticketId: string): Promise<string | null> {
+  const r = await computeTicketSla(db(), ticketId);
+  if (!r || !r.policy || !r.calendar) return null;
+  const replied = r.events.some((e) => e.type === "agent_reply");
+  const target = replied ? (r.targets.nextResponseMinutes ?? r.targets.firstResponseMinutes) : r.targets.firstResponseMinutes;
+  return customerPromise(target, !isAroundTheClock(r.calendar));
+}
+
+/** Open tickets (optionally only those under one of `policyIds`), for a background recompute. */
+export async function openTicketIds(tx: Executor, afterId: string | null, limit: number): Promise<string[]> {
+  const rows = await tx
+    .select({ id: tickets.id })
+    .from(tickets)
+    .where(
+      and(
+        inArray(tickets.status, ["new", "open", "pending", "on_hold"]),
+        afterId ? sql`${tickets.id} > ${afterId}` : undefined,
+        sql`${tickets.mergedIntoId} is null`,
+      ),
+    )
+    .orderBy(asc(tickets.id))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
