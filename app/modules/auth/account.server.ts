@@ -1,5 +1,5 @@
-import { and, eq, gt, isNull } from "drizzle-orm";
-import { authTokens, organizations, users } from "../../../db/schema";
+import { and, eq, gt, isNull, ne } from "drizzle-orm";
+import { authTokens, organizations, sessions, users } from "../../../db/schema";
 import { db, type Executor } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { now } from "~/lib/clock";
@@ -8,6 +8,7 @@ import { enqueueEmail } from "../email/outbox.server";
 import { hashPassword, verifyPassword } from "./password.server";
 import { roleLabels, type Role } from "./permissions";
 import { createSession, invalidateUserSessions } from "./session.server";
+import { consumeToken, passwordResetLimits } from "./rate-limit.server";
 import { normalizeEmail } from "./sign-in.server";
 import { generateToken, hashToken } from "./tokens";
 
@@ -35,6 +36,8 @@ export async function requestPasswordReset(emailInput: string, ip: string | null
     .where(eq(users.email, email))
     .limit(1);
   if (!user || user.disabledAt || !user.passwordHash) return;
+  // At most a few mails per address per hour, so the form cannot flood someone's inbox.
+  if (!(await consumeToken(`reset:email:${email}`, passwordResetLimits.email)).allowed) return;
   const token = generateToken();
   await db().transaction(async (tx) => {
     // Any earlier unused reset link stops working.
@@ -80,6 +83,67 @@ export async function findUsableToken(token: string, purpose: TokenPurpose) {
   return row ?? null;
 }
 
+export type TokenState = "usable" | "used" | "expired" | "invalid";
+
+/**
+ * What a link's token is now, for the page that opens it: usable, already used, expired, or
+ * unknown. Pages answer 410 for used/expired and 400 for unknown instead of failing.
+ */
+export async function inspectToken(token: string, purpose: TokenPurpose): Promise<{ state: TokenState; row: typeof authTokens.$inferSelect | null }> {
+  if (!/^[a-z2-7]{16,64}$/.test(token)) return { state: "invalid", row: null };
+  const [row] = await db()
+    .select()
+    .from(authTokens)
+    .where(and(eq(authTokens.tokenHash, hashToken(token)), eq(authTokens.purpose, purpose)))
+    .limit(1);
+  if (!row) return { state: "invalid", row: null };
+  if (row.usedAt) return { state: "used", row: null };
+  if (row.expiresAt.getTime() <= now().getTime()) return { state: "expired", row: null };
+  return { state: "usable", row };
+}
+
+export interface InvitationDetails {
+  email: string;
+  name: string;
+  role: Role;
+  inviterName: string | null;
+  organizationName: string | null;
+  expiresAt: Date;
+}
+
+/** The invitation behind a link (who invited whom, to what), or why it cannot be used. */
+export async function describeInvitation(token: string): Promise<{ state: TokenState; invitation: InvitationDetails | null }> {
+  const { state, row } = await inspectToken(token, "invitation");
+  if (state !== "usable" || !row?.userId) return { state: state === "usable" ? "invalid" : state, invitation: null };
+  const [user] = await db()
+    .select({ name: users.name, role: users.role, disabledAt: users.disabledAt, passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(users.id, row.userId));
+  if (!user || user.passwordHash) return { state: "used", invitation: null };
+  if (user.disabledAt) return { state: "invalid", invitation: null };
+  let inviterName: string | null = null;
+  if (row.invitedById) {
+    const [inviter] = await db().select({ name: users.name }).from(users).where(eq(users.id, row.invitedById));
+    inviterName = inviter?.name ?? null;
+  }
+  let organizationName: string | null = null;
+  if (row.organizationId) {
+    const [org] = await db().select({ name: organizations.name }).from(organizations).where(eq(organizations.id, row.organizationId));
+    organizationName = org?.name ?? null;
+  }
+  return {
+    state: "usable",
+    invitation: {
+      email: row.email,
+      name: user.name,
+      role: (row.role ?? user.role) as Role,
+      inviterName,
+      organizationName,
+      expiresAt: row.expiresAt,
+    },
+  };
+}
+
 /** Marks a token used; only one caller can win (single use even under races). */
 async function claimToken(tx: Executor, id: string): Promise<boolean> {
   const claimed = await tx
@@ -98,12 +162,17 @@ export async function resetPassword(token: string, password: string, meta: { ip:
   const userId = row.userId;
   return db().transaction(async (tx) => {
     if (!(await claimToken(tx, row.id))) throw new AccountError("This reset link has already been used.");
-    await tx.update(users).set({ passwordHash, updatedAt: now() }).where(eq(users.id, userId));
+    // A link mailed before the account was disabled must not sign a disabled user back in.
+    const [updated] = await tx
+      .update(users)
+      .set({ passwordHash, updatedAt: now() })
+      .where(and(eq(users.id, userId), isNull(users.disabledAt)))
+      .returning({ role: users.role });
+    if (!updated) throw new AccountError("This account is disabled. Contact your administrator.");
     await invalidateUserSessions(tx, userId);
     await audit(tx, { actorId: userId, action: "auth.password_reset", targetType: "user", targetId: userId, ip: meta.ip });
-    const [user] = await tx.select({ role: users.role }).from(users).where(eq(users.id, userId));
     const created = await createSession(tx, userId, meta);
-    return { ...created, role: user!.role as Role };
+    return { ...created, role: updated.role as Role };
   });
 }
 
@@ -140,10 +209,11 @@ export async function invite(tx: Executor, input: InviteInput): Promise<{ userId
   let userId: string;
   if (existing) {
     if (existing.passwordHash) throw new AccountError("Someone with this email already has an account.", "email");
-    if (existing.role !== input.role || existing.organizationId !== (input.organizationId ?? null)) {
+    if (existing.role !== input.role || existing.organizationId !== (input.organizationId ?? null) || existing.disabledAt) {
+      // Re-inviting is an explicit decision to let this person in: it also re-enables the row.
       await tx
         .update(users)
-        .set({ role: input.role, organizationId: input.organizationId ?? null, updatedAt: now() })
+        .set({ role: input.role, organizationId: input.organizationId ?? null, disabledAt: null, updatedAt: now() })
         .where(eq(users.id, existing.id));
     }
     userId = existing.id;
@@ -214,8 +284,9 @@ export async function acceptInvitation(
     if (!(await claimToken(tx, row.id))) throw new AccountError("This invitation has already been used.");
     const [user] = await tx
       .update(users)
-      .set({ name: input.name.trim(), passwordHash, disabledAt: null, updatedAt: now() })
-      .where(and(eq(users.id, userId), eq(users.email, row.email)))
+      .set({ name: input.name.trim(), passwordHash, updatedAt: now() })
+      // Disabling a pending invitee revokes the invitation (re-inviting enables the row again).
+      .where(and(eq(users.id, userId), eq(users.email, row.email), isNull(users.disabledAt), isNull(users.passwordHash)))
       .returning({ role: users.role });
     if (!user) throw new AccountError("This invitation no longer matches an account.");
     await audit(tx, { actorId: userId, action: "user.invitation_accepted", targetType: "user", targetId: userId, ip: meta.ip });
@@ -253,5 +324,24 @@ export async function changePassword(
       template: "password_changed",
       data: { name: user.name, accountUrl: `${env().APP_URL}/account` },
     });
+  });
+}
+
+/** Ends every session of the user except the one in use ("Sign out other sessions"). */
+export async function signOutOtherSessions(userId: string, sessionId: string, ip: string | null): Promise<number> {
+  return db().transaction(async (tx) => {
+    const ended = await tx
+      .delete(sessions)
+      .where(and(eq(sessions.userId, userId), ne(sessions.id, sessionId)))
+      .returning({ id: sessions.id });
+    await audit(tx, {
+      actorId: userId,
+      action: "auth.sign_out",
+      targetType: "user",
+      targetId: userId,
+      ip,
+      data: { scope: "other_sessions", count: ended.length },
+    });
+    return ended.length;
   });
 }

@@ -3,7 +3,7 @@ import { hash, verify } from "@node-rs/argon2";
 // Argon2id (the library's default algorithm), 19 MiB, 2 passes: OWASP's first recommendation.
 const options = { memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32 } as const;
 
-export const MIN_PASSWORD_LENGTH = 10;
+export { MIN_PASSWORD_LENGTH } from "./password-rules";
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, options);

@@ -80,3 +80,15 @@ export const signInLimits = {
   ip: { capacity: 20, refillPerSecond: 1 / 6 },
   account: { capacity: 10, refillPerSecond: 1 / 30 },
 } satisfies Record<string, BucketPolicy>;
+
+/**
+ * Forgot-password: per IP 5 requests per 15 minutes (the page answers 429); per address 3 mails
+ * per hour, silently (the answer must not reveal whether the address exists).
+ */
+export const passwordResetLimits = {
+  ip: { capacity: 5, refillPerSecond: 5 / (15 * 60) },
+  email: { capacity: 3, refillPerSecond: 3 / 3600 },
+} satisfies Record<string, BucketPolicy>;
+
+/** Password change on /account: 5 tries of the current password, then one a minute. */
+export const passwordChangeLimit: BucketPolicy = { capacity: 5, refillPerSecond: 1 / 60 };

@@ -1,4 +1,4 @@
-import { and, eq, ne } from "drizzle-orm";
+import { and, desc, eq, gt, ne } from "drizzle-orm";
 import { sessions, users } from "../../../db/schema";
 import type { Executor } from "~/lib/db.server";
 import { db } from "~/lib/db.server";
@@ -119,6 +119,32 @@ export async function invalidateUserSessions(tx: Executor, userId: string, excep
     .where(exceptSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, exceptSessionId)) : eq(sessions.userId, userId));
 }
 
+export interface SessionSummary {
+  createdAt: Date;
+  expiresAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+  current: boolean;
+}
+
+/** The user's live sessions, newest first, for "Where you're signed in" (ids stay server-side). */
+export async function listUserSessions(userId: string, currentSessionId: string | null): Promise<SessionSummary[]> {
+  const at = now();
+  const rows = await db()
+    .select({
+      id: sessions.id,
+      createdAt: sessions.createdAt,
+      expiresAt: sessions.expiresAt,
+      absoluteExpiresAt: sessions.absoluteExpiresAt,
+      ip: sessions.ip,
+      userAgent: sessions.userAgent,
+    })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, at), gt(sessions.absoluteExpiresAt, at)))
+    .orderBy(desc(sessions.createdAt));
+  return rows.map(({ id, absoluteExpiresAt: _a, ...row }) => ({ ...row, current: id === currentSessionId }));
+}
+
 export function sessionCookie(token: string, expiresAt: Date): string {
   const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - now().getTime()) / 1000));
   const parts = [`${sessionCookieName()}=${token}`, "Path=/", "HttpOnly", "SameSite=Lax", `Max-Age=${maxAge}`];
@@ -138,7 +164,13 @@ export function readSessionToken(cookieHeader: string | null | undefined): strin
   for (const part of cookieHeader.split(";")) {
     const eq = part.indexOf("=");
     if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim()) || null;
+    if (part.slice(0, eq).trim() !== name) continue;
+    // A malformed escape (e.g. "%E0%A4%A") must read as "no session", not fail the request.
+    try {
+      return decodeURIComponent(part.slice(eq + 1).trim()) || null;
+    } catch {
+      return null;
+    }
   }
   return null;
 }
