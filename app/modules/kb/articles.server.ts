@@ -276,7 +276,7 @@ export async function createArticle(actor: { id: string }, input: ArticleInput, 
         revision: 1,
       })
       .returning();
-    await tx.insert(kbRevisions).values({ articleId: article!.id, number: 1, title: input.title, summary: input.summary, body: input.body, authorId: actor.id, note: input.note ?? "Created", createdAt: at });
+    await tx.insert(kbRevisions).values({ articleId: article!.id, number: 1, title: input.title, summary: input.summary, body: input.body, authorId: actor.id, note: input.note || "Created", createdAt: at });
     return article!;
   };
   return executor === db() ? db().transaction((tx) => run(tx)) : run(executor);
