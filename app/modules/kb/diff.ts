@@ -1,12 +1,12 @@
 /**
- * A line diff (longest common subsequence) for the revision view. Pure. Revisions are help
- * articles of at most a few hundred lines, so the O(n·m) table is small; a common prefix and
- * suffix are trimmed first so typical edits cost far less. (The `diff` npm package would do
- * the same job; this keeps a dependency out for ~40 lines.)
+ * A line diff for the revision view, pure: Myers' O((N+M)·D) algorithm, so an edit of a few
+ * lines in a long article costs little. A common prefix and suffix are trimmed first; when
+ * the texts differ in more than MAX_EDITS lines the middle is shown as replaced. (The `diff`
+ * npm package does the same job; this keeps a dependency out for ~80 lines.)
  */
 export type DiffLine = { type: "same" | "added" | "removed"; text: string; oldNumber: number | null; newNumber: number | null };
 
-const MAX_CELLS = 4_000_000;
+const MAX_EDITS = 2000;
 
 export function diffLines(before: string, after: string): DiffLine[] {
   const a = splitLines(before);
@@ -19,49 +19,76 @@ export function diffLines(before: string, after: string): DiffLine[] {
     endA--;
     endB--;
   }
-  const midA = a.slice(start, endA);
-  const midB = b.slice(start, endB);
   const out: DiffLine[] = [];
-  for (let i = 0; i < start; i++) out.push({ type: "same", text: a[i]!, oldNumber: i + 1, newNumber: i + 1 });
-  let oldNo = start;
-  let newNo = start;
+  let oldNo = 0;
+  let newNo = 0;
   const push = (type: DiffLine["type"], text: string) => {
     if (type !== "added") oldNo++;
     if (type !== "removed") newNo++;
     out.push({ type, text, oldNumber: type === "added" ? null : oldNo, newNumber: type === "removed" ? null : newNo });
   };
-  if ((midA.length + 1) * (midB.length + 1) > MAX_CELLS) {
-    // Too large to align: show the middle as replaced.
-    for (const line of midA) push("removed", line);
-    for (const line of midB) push("added", line);
+  for (let i = 0; i < start; i++) push("same", a[i]!);
+  const ops = myers(a.slice(start, endA), b.slice(start, endB));
+  if (ops) {
+    for (const [type, text] of ops) push(type, text);
   } else {
-    const n = midA.length;
-    const m = midB.length;
-    const w = m + 1;
-    const table = new Uint32Array((n + 1) * w);
-    for (let i = n - 1; i >= 0; i--) {
-      for (let j = m - 1; j >= 0; j--) {
-        table[i * w + j] = midA[i] === midB[j] ? table[(i + 1) * w + j + 1]! + 1 : Math.max(table[(i + 1) * w + j]!, table[i * w + j + 1]!);
-      }
-    }
-    let i = 0;
-    let j = 0;
-    while (i < n && j < m) {
-      if (midA[i] === midB[j]) {
-        push("same", midA[i]!);
-        i++;
-        j++;
-      } else if (table[(i + 1) * w + j]! >= table[i * w + j + 1]!) {
-        push("removed", midA[i++]!);
-      } else {
-        push("added", midB[j++]!);
-      }
-    }
-    while (i < n) push("removed", midA[i++]!);
-    while (j < m) push("added", midB[j++]!);
+    for (let i = start; i < endA; i++) push("removed", a[i]!);
+    for (let j = start; j < endB; j++) push("added", b[j]!);
   }
   for (let k = endA; k < a.length; k++) push("same", a[k]!);
   return out;
+}
+
+/** Shortest edit script from a to b, or null when it needs more than MAX_EDITS edits. */
+function myers(a: string[], b: string[]): [DiffLine["type"], string][] | null {
+  const n = a.length;
+  const m = b.length;
+  if (n === 0) return b.map((t) => ["added", t]);
+  if (m === 0) return a.map((t) => ["removed", t]);
+  const max = Math.min(n + m, MAX_EDITS);
+  const offset = max + 1;
+  let v = new Int32Array(2 * max + 3);
+  const trace: Int32Array[] = [];
+  for (let d = 0; d <= max; d++) {
+    trace.push(v.slice());
+    const next = v;
+    for (let k = -d; k <= d; k += 2) {
+      let x = k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!) ? v[offset + k + 1]! : v[offset + k - 1]! + 1;
+      let y = x - k;
+      while (x < n && y < m && a[x] === b[y]) {
+        x++;
+        y++;
+      }
+      next[offset + k] = x;
+      if (x >= n && y >= m) return backtrack(trace, a, b, d, offset);
+    }
+    v = next;
+  }
+  return null;
+}
+
+function backtrack(trace: Int32Array[], a: string[], b: string[], dEnd: number, offset: number): [DiffLine["type"], string][] {
+  const ops: [DiffLine["type"], string][] = [];
+  let x = a.length;
+  let y = b.length;
+  for (let d = dEnd; d > 0; d--) {
+    const v = trace[d]!;
+    const k = x - y;
+    const prevK = k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!) ? k + 1 : k - 1;
+    const prevX = v[offset + prevK]!;
+    const prevY = prevX - prevK;
+    while (x > prevX && y > prevY) {
+      ops.push(["same", a[--x]!]);
+      y--;
+    }
+    if (x === prevX) ops.push(["added", b[--y]!]);
+    else ops.push(["removed", a[--x]!]);
+  }
+  while (x > 0 && y > 0) {
+    ops.push(["same", a[--x]!]);
+    y--;
+  }
+  return ops.reverse();
 }
 
 function splitLines(text: string): string[] {

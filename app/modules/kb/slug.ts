@@ -1,6 +1,7 @@
 /** URL slugs: lower-case ASCII words joined by hyphens, at most 80 characters. Pure. */
 export function slugify(value: string): string {
   const slug = value
+    .replace(/ß/g, "ss")
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
