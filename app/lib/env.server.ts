@@ -33,6 +33,10 @@ const envSchema = z.object({
     .optional()
     .transform((v) => v !== "false" && v !== "0"),
   JOB_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** How often the SLA sweep looks for new warnings and breaches. */
+  SLA_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** Let escalation webhooks reach private and loopback addresses (tests, on-premise chat). */
+  ALLOW_PRIVATE_WEBHOOKS: booleanish,
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 

@@ -12,6 +12,7 @@ export interface TemplateData {
   ticket_reply: { name: string; number: number; subject: string; authorName: string; bodyHtml: string; bodyText: string; ticketUrl: string };
   ticket_status: { name: string; number: number; subject: string; statusLabel: string; ticketUrl: string };
   ticket_merged: { name: string; number: number; subject: string; intoNumber: number; intoSubject: string; ticketUrl: string };
+  sla_escalation: { name: string; number: number; subject: string; metricLabel: string; kind: "warning" | "breach"; dueAt: string; ruleName: string; ticketUrl: string };
 }
 
 export type TemplateName = keyof TemplateData;
@@ -145,6 +146,26 @@ ${button(d.ticketUrl, `View #${d.intoNumber}`)}`,
 
 Your request #${d.number} ${d.subject} was about the same thing as #${d.intoNumber} ${d.intoSubject}, so we merged them. The whole conversation continues on #${d.intoNumber}: ${d.ticketUrl}`,
   }),
+  sla_escalation: (d) => {
+    const what = d.kind === "breach" ? `${d.metricLabel} SLA breached` : `${d.metricLabel} SLA at risk`;
+    const when = d.kind === "breach" ? `was due ${d.dueAt}` : `is due ${d.dueAt}`;
+    return {
+      subject: `[#${d.number}] ${what}: ${d.subject}`.replace(/[\r\n]+/g, " "),
+      html: layout(
+        what,
+        `<p>Hello ${escapeHtml(d.name)},</p>
+<p><strong>${escapeHtml(what)}</strong> on ticket <strong>#${d.number} ${escapeHtml(d.subject)}</strong>: the ${escapeHtml(d.metricLabel.toLowerCase())} ${escapeHtml(when)}.</p>
+<p style="color:#6b7280;font-size:13px">Escalation rule: ${escapeHtml(d.ruleName)}</p>
+${button(d.ticketUrl, `Open #${d.number}`)}`,
+      ),
+      text: `Hello ${d.name},
+
+${what} on ticket #${d.number} ${d.subject}: the ${d.metricLabel.toLowerCase()} ${when}.
+Escalation rule: ${d.ruleName}
+
+Open the ticket: ${d.ticketUrl}`,
+    };
+  },
 };
 
 export function renderTemplate<K extends TemplateName>(name: K, data: TemplateData[K]): RenderedEmail {

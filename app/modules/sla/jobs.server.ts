@@ -1,0 +1,123 @@
+// Background work of the SLA engine, registered with the job runner at import time
+// (app/server/runtime.server.ts imports this module).
+import { lookup } from "node:dns/promises";
+import { desc, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { businessCalendars, jobs, slaPolicies } from "../../../db/schema";
+import { db, type Database, type Executor } from "~/lib/db.server";
+import { env } from "~/lib/env.server";
+import { now } from "~/lib/clock";
+import { log } from "~/lib/log.server";
+import { enqueueJob, registerJobHandler, registerPeriodicTask, type JobContext } from "../jobs/runner.server";
+import { openTicketIds, recomputeTicketSla } from "./apply.server";
+import { runSlaSweep } from "./sweep.server";
+import { isPrivateAddress, webhookBody, webhookUrlProblem } from "./webhook";
+
+export const SLA_RECOMPUTE_JOB = "sla.recompute";
+export const SLA_WEBHOOK_JOB = "sla.webhook";
+const RECOMPUTE_BATCH = 100;
+
+/** Queues one background recompute of every open ticket (at most one unfinished at a time). */
+export async function enqueueSlaRecompute(tx: Executor, reason: string): Promise<void> {
+  await enqueueJob(tx, SLA_RECOMPUTE_JOB, { reason, requestedAt: now().toISOString() }, { uniqueKey: "sla-recompute", maxAttempts: 5 });
+}
+
+/** The latest recompute job, for the admin page's progress. */
+export async function latestSlaRecompute() {
+  const [row] = await db()
+    .select({ id: jobs.id, status: jobs.status, progress: jobs.progress, createdAt: jobs.createdAt, finishedAt: jobs.finishedAt, lastError: jobs.lastError, payload: jobs.payload })
+    .from(jobs)
+    .where(eq(jobs.type, SLA_RECOMPUTE_JOB))
+    .orderBy(desc(jobs.id))
+    .limit(1);
+  return row ?? null;
+}
+
+async function lastConfigChange(database: Database): Promise<number> {
+  const [row] = await database
+    .select({
+      at: sql<string | null>`greatest((select max(${slaPolicies.updatedAt}) from ${slaPolicies}), (select max(${businessCalendars.updatedAt}) from ${businessCalendars}))`,
+    })
+    .from(sql`(select 1) one`);
+  return row?.at ? new Date(row.at).getTime() : 0;
+}
+
+/**
+ * Recomputes every open ticket in batches (one transaction each), reporting progress. Since only
+ * one such job is unfinished at a time, an edit made while it runs triggers one more pass.
+ */
+export async function recomputeOpenTickets(ctx: Pick<JobContext, "db" | "signal" | "setProgress">): Promise<number> {
+  let total = 0;
+  for (let pass = 0; pass < 5; pass++) {
+    const startedAt = now().getTime();
+    const [{ n }] = (await ctx.db.select({ n: sql<number>`count(*)::int` }).from(sql`tickets`).where(sql`status in ('new','open','pending','on_hold') and merged_into_id is null`)) as [{ n: number }];
+    let done = 0;
+    let after: string | null = null;
+    await ctx.setProgress(0, n);
+    for (;;) {
+      if (ctx.signal.aborted) throw new Error("stopped; will resume");
+      const ids = await openTicketIds(ctx.db, after, RECOMPUTE_BATCH);
+      if (ids.length === 0) break;
+      await ctx.db.transaction(async (tx) => {
+        for (const id of ids) await recomputeTicketSla(tx, id);
+      });
+      done += ids.length;
+      after = ids[ids.length - 1]!;
+      await ctx.setProgress(Math.min(done, Math.max(n, done)), Math.max(n, done));
+    }
+    total += done;
+    if ((await lastConfigChange(ctx.db)) < startedAt) break;
+  }
+  return total;
+}
+
+/** Refuses webhook targets on private or loopback addresses unless ALLOW_PRIVATE_WEBHOOKS=true. */
+export async function assertWebhookTarget(url: string): Promise<void> {
+  const problem = webhookUrlProblem(url);
+  if (problem) throw new WebhookRefused(problem);
+  if (env().ALLOW_PRIVATE_WEBHOOKS) return;
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
+  const addresses = await lookup(host, { all: true, verbatim: true });
+  if (addresses.length === 0 || addresses.some((a) => isPrivateAddress(a.address))) {
+    throw new WebhookRefused(`The webhook host ${host} is a private or loopback address.`);
+  }
+}
+
+export class WebhookRefused extends Error {}
+
+const webhookPayload = z.object({ url: z.string().min(1), text: z.string().max(4000), firingId: z.number().optional() });
+
+/** POSTs {"text": …}; a non-2xx answer or a network error throws, so the runner retries with backoff. */
+export async function deliverWebhook(payload: Record<string, unknown>): Promise<void> {
+  const { url, text } = webhookPayload.parse(payload);
+  try {
+    await assertWebhookTarget(url);
+  } catch (e) {
+    if (e instanceof WebhookRefused) {
+      log("warn", "escalation webhook refused", { url: url.slice(0, 200), reason: e.message });
+      return; // not retried: it would be refused again
+    }
+    throw e;
+  }
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: webhookBody(text),
+    redirect: "manual",
+    signal: AbortSignal.timeout(10_000),
+  });
+  await res.body?.cancel().catch(() => {});
+  if (res.status < 200 || res.status >= 300) throw new Error(`The webhook answered ${res.status}`);
+}
+
+registerPeriodicTask({
+  name: "sla.sweep",
+  everyMs: env().SLA_SWEEP_MS,
+  async run({ db: database }) {
+    await runSlaSweep(database);
+  },
+});
+registerJobHandler(SLA_WEBHOOK_JOB, (payload) => deliverWebhook(payload));
+registerJobHandler(SLA_RECOMPUTE_JOB, async (_payload, ctx) => {
+  await recomputeOpenTickets(ctx);
+});
