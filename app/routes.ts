@@ -8,6 +8,7 @@ export default [
   route("logout", "routes/auth/logout.tsx"),
   // customers
   // agents
+  route("desk/inbox", "routes/desk/inbox.tsx"),
   // help center (knowledge base)
   route("help", "routes/help/home.tsx"),
   route("help/search", "routes/help/search.tsx"),
@@ -23,4 +24,6 @@ export default [
   route("desk/kb/articles/:id/revisions", "routes/desk/kb/revisions.tsx"),
   // sales
   // admin
+  // provider webhooks (signed; exempt from the CSRF origin check)
+  route("webhooks/resend", "routes/webhooks/resend.tsx"),
 ] satisfies RouteConfig;

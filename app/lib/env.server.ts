@@ -20,6 +20,14 @@ const envSchema = z.object({
   RESEND_API_KEY: z.string().optional().or(z.literal("").transform(() => undefined)),
   RESEND_BASE_URL: z.url().optional().or(z.literal("").transform(() => undefined)),
   RESEND_WEBHOOK_SECRET: z.string().optional().or(z.literal("").transform(() => undefined)),
+  /** The domain of reply addresses (reply+<token>@…) and Message-IDs; default: APP_URL's host. */
+  INBOUND_EMAIL_DOMAIN: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/, "must be a domain name such as support.example.com")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   EMAIL_FROM: z.string().min(3).default("Support Portal <support@localhost>"),
   TRUST_PROXY: booleanish,
   /** "false" keeps the job runner out of the web process (run `npm run worker` instead). */
@@ -40,7 +48,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
-export type Env = z.infer<typeof envSchema> & { APP_URL: string; secureCookies: boolean };
+export type Env = z.infer<typeof envSchema> & { APP_URL: string; INBOUND_EMAIL_DOMAIN: string; secureCookies: boolean };
 
 /** Parses an environment; throws an Error whose message is one line naming the variable. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
@@ -52,7 +60,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   const parsed = result.data;
   const appUrl = (parsed.APP_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, "");
-  return { ...parsed, APP_URL: appUrl, secureCookies: appUrl.startsWith("https://") };
+  return {
+    ...parsed,
+    APP_URL: appUrl,
+    INBOUND_EMAIL_DOMAIN: parsed.INBOUND_EMAIL_DOMAIN ?? new URL(appUrl).hostname.toLowerCase(),
+    secureCookies: appUrl.startsWith("https://"),
+  };
 }
 
 let cached: Env | undefined;

@@ -11,6 +11,11 @@ import type { AddressInfo } from "node:net";
  * - `failNext(n, status)` answers the next n requests with an error (nothing delivered, key not
  *   stored); `hangNext(n, { deliver })` never answers the next n requests; with `deliver: true`
  *   the email is delivered first, which simulates an answer lost on the way back.
+ * - Receiving: `receive(email)` stores a received email that the SDK then reads with
+ *   `emails.receiving.get(id)` (GET /emails/receiving/:id) and
+ *   `emails.receiving.attachments.list/get` (GET /emails/receiving/:id/attachments[/:aid]);
+ *   each attachment's `download_url` points at GET /_downloads/:id/:aid on this server (no API
+ *   key, like Resend's signed CDN links), or at `downloadUrl` when one is given.
  */
 export interface FakeDelivery {
   id: string;
@@ -28,6 +33,31 @@ export interface FakeDelivery {
   at: Date;
 }
 
+export interface FakeReceivedAttachment {
+  id?: string;
+  filename: string;
+  contentType: string;
+  content: Buffer | string;
+  /** Overrides the advertised size (the real size is the content's). */
+  size?: number;
+  /** Overrides the download URL (e.g. another host). */
+  downloadUrl?: string;
+  disposition?: "inline" | "attachment";
+}
+
+export interface FakeReceivedEmail {
+  id?: string;
+  from: string;
+  to: string[];
+  cc?: string[];
+  subject: string;
+  text?: string | null;
+  html?: string | null;
+  messageId?: string;
+  headers?: Record<string, string>;
+  attachments?: FakeReceivedAttachment[];
+}
+
 export interface FakeResend {
   /** Base URL for RESEND_BASE_URL / ResendTransport (no trailing slash). */
   url: string;
@@ -36,6 +66,8 @@ export interface FakeResend {
   duplicates: number;
   failNext(n: number, status?: number, body?: Record<string, unknown>): void;
   hangNext(n: number, options?: { deliver?: boolean }): void;
+  /** Stores a received email for the receiving API; returns its id. */
+  receive(email: FakeReceivedEmail): string;
   reset(): void;
   close(): Promise<void>;
 }
@@ -45,6 +77,8 @@ export async function startFakeResend(): Promise<FakeResend> {
   const hanging = new Set<ServerResponse>();
   let failures: { left: number; status: number; body: Record<string, unknown> } = { left: 0, status: 500, body: {} };
   let hangs = { left: 0, deliver: false };
+  type StoredAttachment = FakeReceivedAttachment & { id: string };
+  const received = new Map<string, Omit<FakeReceivedEmail, "attachments"> & { id: string; createdAt: string; attachments: StoredAttachment[] }>();
 
   const fake: FakeResend = {
     url: "",
@@ -61,7 +95,18 @@ export async function startFakeResend(): Promise<FakeResend> {
     hangNext(n, options = {}) {
       hangs = { left: n, deliver: options.deliver ?? false };
     },
+    receive(email) {
+      const id = email.id ?? randomUUID();
+      received.set(id, {
+        ...email,
+        id,
+        createdAt: new Date().toISOString(),
+        attachments: (email.attachments ?? []).map((a) => ({ ...a, id: a.id ?? randomUUID() })),
+      });
+      return id;
+    },
     reset() {
+      received.clear();
       fake.deliveries.length = 0;
       fake.requests.length = 0;
       fake.duplicates = 0;
@@ -99,6 +144,9 @@ export async function startFakeResend(): Promise<FakeResend> {
     const key = (req.headers["idempotency-key"] as string | undefined) ?? null;
     fake.requests.push({ method: req.method ?? "GET", path, idempotencyKey: key });
 
+    if (req.method === "GET" && (path.startsWith("/emails/receiving/") || path.startsWith("/_downloads/"))) {
+      return receiving(req, res, path);
+    }
     if (req.method !== "POST" || path !== "/emails") return json(res, 404, { statusCode: 404, name: "not_found", message: "Not found" });
     if (!req.headers.authorization?.startsWith("Bearer ")) {
       return json(res, 401, { statusCode: 401, name: "missing_api_key", message: "Missing API key" });
@@ -125,6 +173,76 @@ export async function startFakeResend(): Promise<FakeResend> {
     }
     json(res, 200, { id: deliver(req, key, body) });
   });
+
+  const attachmentData = (emailId: string, a: StoredAttachment) => ({
+    object: "attachment",
+    id: a.id,
+    filename: a.filename,
+    size: a.size ?? Buffer.byteLength(a.content),
+    content_type: a.contentType,
+    content_disposition: a.disposition ?? "attachment",
+    content_id: null,
+    download_url: a.downloadUrl ?? `${fake.url}/_downloads/${emailId}/${a.id}?signature=fake`,
+    expires_at: new Date(Date.now() + 3600_000).toISOString(),
+  });
+
+  function receiving(req: IncomingMessage, res: ServerResponse, path: string) {
+    const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+    if (parts[0] === "_downloads") {
+      const a = received.get(parts[1] ?? "")?.attachments.find((x) => x.id === parts[2]);
+      if (!a) return json(res, 404, { statusCode: 404, name: "not_found", message: "No such attachment" });
+      const body = Buffer.isBuffer(a.content) ? a.content : Buffer.from(a.content);
+      res.writeHead(200, { "content-type": a.contentType, "content-length": String(body.length) });
+      return res.end(body);
+    }
+    if (!req.headers.authorization?.startsWith("Bearer ")) {
+      return json(res, 401, { statusCode: 401, name: "missing_api_key", message: "Missing API key" });
+    }
+    if (failures.left > 0) {
+      failures.left--;
+      return json(res, failures.status, failures.body);
+    }
+    // parts: emails, receiving, :id[, attachments[, :aid]]
+    const email = received.get(parts[2] ?? "");
+    if (!email) return json(res, 404, { statusCode: 404, name: "not_found", message: "Email not found" });
+    if (parts.length === 3) {
+      const headers: Record<string, string> = { "message-id": email.messageId ?? `<${email.id}@mail.example>`, ...(email.headers ?? {}) };
+      return json(res, 200, {
+        object: "email",
+        id: email.id,
+        to: email.to,
+        from: email.from,
+        created_at: email.createdAt,
+        subject: email.subject,
+        bcc: null,
+        cc: email.cc ?? null,
+        reply_to: null,
+        received_for: email.to,
+        html: email.html ?? null,
+        text: email.text ?? null,
+        headers,
+        message_id: email.messageId ?? `<${email.id}@mail.example>`,
+        raw: null,
+        attachments: email.attachments.map((a) => ({
+          id: a.id,
+          filename: a.filename,
+          size: a.size ?? Buffer.byteLength(a.content),
+          content_type: a.contentType,
+          content_id: null,
+          content_disposition: a.disposition ?? "attachment",
+        })),
+      });
+    }
+    if (parts[3] === "attachments" && parts.length === 4) {
+      return json(res, 200, { object: "list", has_more: false, data: email.attachments.map((a) => attachmentData(email.id, a)) });
+    }
+    if (parts[3] === "attachments" && parts.length === 5) {
+      const a = email.attachments.find((x) => x.id === parts[4]);
+      if (!a) return json(res, 404, { statusCode: 404, name: "not_found", message: "Attachment not found" });
+      return json(res, 200, attachmentData(email.id, a));
+    }
+    return json(res, 404, { statusCode: 404, name: "not_found", message: "Not found" });
+  }
 
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
