@@ -5,34 +5,40 @@ export interface NavItem {
   label: string;
 }
 
-/** Navigation fitted to each role: only built features appear. */
-export function navigationFor(role: Role | null): NavItem[] {
+/** Navigation fitted to each role: only built features appear, the role's home first. */
+export function navigationFor(role: Role | null, options: { betaCustomer?: boolean } = {}): NavItem[] {
   switch (role) {
     case "customer":
       return [
         { to: "/portal", label: "Support" },
+        { to: "/portal/organization", label: "My organization" },
         { to: "/help", label: "Help" },
+        ...(options.betaCustomer ? [{ to: "/portal/feedback", label: "Feedback" }] : []),
       ];
     case "agent":
       return [
         { to: "/desk", label: "Desk" },
+        { to: "/desk/customers", label: "Customers" },
         { to: "/desk/kb", label: "Knowledge base" },
         { to: "/help", label: "Help" },
       ];
     case "sales":
       return [
         { to: "/beta", label: "Beta program" },
+        { to: "/beta/reports", label: "Reports" },
+        { to: "/admin/organizations", label: "Organizations" },
         { to: "/help", label: "Help" },
       ];
     case "admin":
       return [
-        { to: "/desk", label: "Desk" },
-        { to: "/desk/kb", label: "Knowledge base" },
-        { to: "/help", label: "Help" },
-        { to: "/beta", label: "Beta program" },
         { to: "/admin/users", label: "Users" },
         { to: "/admin/organizations", label: "Organizations" },
         { to: "/admin/mailbox", label: "Mailbox" },
+        { to: "/desk", label: "Desk" },
+        { to: "/desk/kb", label: "Knowledge base" },
+        { to: "/beta", label: "Beta program" },
+        { to: "/beta/reports", label: "Reports" },
+        { to: "/help", label: "Help" },
       ];
     default:
       return [];

@@ -1,5 +1,5 @@
 import type { Database } from "../client";
-import { createOrganization, createUser } from "./factories";
+import { createInvitation, createOrganization, createUser } from "./factories";
 
 export const DEMO_PASSWORD = "demo-password-2026";
 
@@ -19,7 +19,7 @@ export async function seedDemo(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
     const acme = await createOrganization(tx, { name: "Acme", domain: "acme.test", plan: "enterprise", shareTickets: true });
     const globex = await createOrganization(tx, { name: "Globex", domain: "globex.test", plan: "beta" });
-    await createOrganization(tx, { name: "Initech", domain: "initech.test", plan: "standard" });
+    const initech = await createOrganization(tx, { name: "Initech", domain: "initech.test", plan: "standard" });
     const orgs = { acme: acme.id, globex: globex.id } as const;
     for (const account of demoAccounts) {
       await createUser(tx, {
@@ -30,5 +30,16 @@ export async function seedDemo(db: Database): Promise<void> {
         password: DEMO_PASSWORD,
       });
     }
+    // Beyond the accounts of DESIGN.md, so the admin screens show every status: a pending
+    // invitation (Initech's first contact) and a disabled account (someone who left Globex).
+    await createInvitation(tx, { email: "erin@initech.test", name: "Erin Ito", organizationId: initech.id });
+    await createUser(tx, {
+      email: "frank@globex.test",
+      name: "Frank Fischer",
+      role: "customer",
+      organizationId: globex.id,
+      password: DEMO_PASSWORD,
+      disabledAt: new Date(),
+    });
   });
 }

@@ -1,6 +1,8 @@
 import { hash } from "@node-rs/argon2";
+import { sha256 } from "@oslojs/crypto/sha2";
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
 import type { Executor } from "../client";
-import { organizations, users } from "../schema";
+import { authTokens, organizations, users } from "../schema";
 
 /** Factories shared by the demo seed and the tests (tests/support/factories.ts re-exports). */
 
@@ -44,4 +46,34 @@ export async function createUser(db: Executor, overrides: Partial<NewUser> = {})
     })
     .returning();
   return user!;
+}
+
+/**
+ * A pending invitation: a user row without a password plus a 7-day invitation token (only its
+ * SHA-256 is stored, as app/modules/auth/tokens.ts does). Returns the token for tests that
+ * accept it.
+ */
+export async function createInvitation(
+  db: Executor,
+  input: { email: string; name?: string; role?: NewUser["role"]; organizationId?: string | null; invitedById?: string | null },
+) {
+  const user = await createUser(db, {
+    email: input.email,
+    name: input.name ?? input.email.split("@")[0]!,
+    role: input.role ?? "customer",
+    organizationId: input.organizationId ?? null,
+    password: null,
+  });
+  const token = encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(20)));
+  await db.insert(authTokens).values({
+    tokenHash: encodeHexLowerCase(sha256(new TextEncoder().encode(token))),
+    purpose: "invitation",
+    userId: user.id,
+    email: user.email,
+    role: user.role,
+    organizationId: user.organizationId,
+    invitedById: input.invitedById ?? null,
+    expiresAt: new Date(Date.now() + 7 * 24 * 60 * 60 * 1000),
+  });
+  return { user, token };
 }

@@ -1,0 +1,73 @@
+import { Link } from "react-router";
+import type { Route } from "./+types/home";
+import { requirePermission } from "~/modules/auth/guard.server";
+import { can } from "~/modules/auth/permissions";
+import { listOrganizations, type Plan } from "~/modules/orgs/organizations.server";
+
+export const meta: Route.MetaFunction = () => [{ title: "Customers · Support Portal" }];
+
+const planLabels: Record<Plan, string> = { standard: "Standard", enterprise: "Enterprise", beta: "Beta" };
+const planBadge: Record<Plan, string> = { standard: "badge", enterprise: "badge badge-accent", beta: "badge badge-warning" };
+
+/** The agents' customer directory: every organization, with a way in to invite its contacts. */
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const me = requirePermission(request, context, "view:desk");
+  const organizations = await listOrganizations();
+  return {
+    canInvite: can(me, "invite:customer"),
+    organizations: organizations.map((o) => ({ id: o.id, name: o.name, domain: o.domain, plan: o.plan, contacts: o.memberCount })),
+  };
+}
+
+export default function DeskHome({ loaderData }: Route.ComponentProps) {
+  const { organizations, canInvite } = loaderData;
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <h1>Customer directory</h1>
+          <p>
+            {organizations.length} {organizations.length === 1 ? "organization" : "organizations"}.
+            {canInvite ? " Open one to see its contacts and invite new ones." : " Open one to see its contacts."}
+          </p>
+        </div>
+      </div>
+      {organizations.length === 0 ? (
+        <div className="empty">
+          <h2>No customer organizations</h2>
+          <p>An administrator creates organizations under Organizations.</p>
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <caption className="visually-hidden">Customer organizations</caption>
+            <thead>
+              <tr>
+                <th scope="col">Organization</th>
+                <th scope="col">Plan</th>
+                <th scope="col">Domain</th>
+                <th scope="col" className="num">
+                  Contacts
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {organizations.map((o) => (
+                <tr key={o.id}>
+                  <td>
+                    <Link to={`/admin/organizations/${o.id}`}>{o.name}</Link>
+                  </td>
+                  <td>
+                    <span className={planBadge[o.plan]}>{planLabels[o.plan]}</span>
+                  </td>
+                  <td>{o.domain ?? <span className="muted">None</span>}</td>
+                  <td className="num">{o.contacts}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
