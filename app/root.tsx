@@ -89,6 +89,7 @@ export function ErrorBoundary() {
   const stack = import.meta.env.DEV && error instanceof Error ? error.stack : null;
   return (
     <AppShell user={root?.user ?? null} navigation={root?.navigation ?? []}>
+      <title>{`${title} · Support Portal`}</title>
       <section className="error-page" aria-labelledby="error-title">
         <p className="error-status">{status}</p>
         <h1 id="error-title">{title}</h1>

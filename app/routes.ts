@@ -6,8 +6,22 @@ export default [
   // auth
   route("login", "routes/auth/login.tsx"),
   route("logout", "routes/auth/logout.tsx"),
+  route("forgot-password", "routes/auth/forgot-password.tsx"),
+  route("reset-password/:token", "routes/auth/reset-password.tsx"),
+  route("invite/:token", "routes/auth/invite.tsx"),
+  route("account", "routes/auth/account.tsx"),
   // customers
+  route("portal", "routes/portal/tickets.tsx"),
+  route("portal/organization", "routes/portal/home.tsx"),
+  route("portal/tickets/new", "routes/portal/new-ticket.tsx"),
+  route("portal/tickets/:number", "routes/portal/ticket.tsx"),
+  route("portal/tickets/:number/attachments/:attachmentId", "routes/tickets/attachment.tsx", { id: "portal-attachment" }),
   // agents
+  route("desk", "routes/desk/queue.tsx", { id: "desk-home" }),
+  route("desk/views/:view", "routes/desk/queue.tsx", { id: "desk-view" }),
+  route("desk/tickets/:number", "routes/desk/ticket.tsx"),
+  route("desk/tickets/:number/attachments/:attachmentId", "routes/tickets/attachment.tsx", { id: "desk-attachment" }),
+  route("desk/customers", "routes/desk/home.tsx"),
   route("desk/inbox", "routes/desk/inbox.tsx"),
   // help center (knowledge base)
   route("help", "routes/help/home.tsx"),
@@ -23,7 +37,15 @@ export default [
   route("desk/kb/articles/:id", "routes/desk/kb/edit.tsx", { id: "desk-kb-edit" }),
   route("desk/kb/articles/:id/revisions", "routes/desk/kb/revisions.tsx"),
   // sales
+  route("beta/customers", "routes/beta/home.tsx"),
   // admin
+  route("admin/users", "routes/admin/users.tsx"),
+  route("admin/organizations", "routes/admin/organizations.tsx"),
+  route("admin/organizations/:id", "routes/admin/organization.tsx"),
+  route("admin/groups", "routes/admin/groups.tsx"),
+  route("admin/macros", "routes/admin/macros.tsx"),
+  route("admin/mailbox", "routes/admin/mailbox.tsx"),
+  route("admin/mailbox/:id", "routes/admin/mailbox-message.tsx"),
   // provider webhooks (signed; exempt from the CSRF origin check)
   route("webhooks/resend", "routes/webhooks/resend.tsx"),
 ] satisfies RouteConfig;

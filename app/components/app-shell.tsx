@@ -25,7 +25,7 @@ export function AppShell({ user, navigation, children }: { user: ShellUser | nul
             <ul>
               {navigation.map((item) => (
                 <li key={item.to}>
-                  <NavLink to={item.to} prefetch="intent">
+                  <NavLink to={item.to} prefetch="intent" end={item.to === "/portal" || item.to === "/desk" || item.to === "/beta"}>
                     {item.label}
                   </NavLink>
                 </li>
