@@ -1,5 +1,7 @@
 import type { Database } from "../client";
 import { createInvitation, createOrganization, createUser } from "./factories";
+import { seedKnowledgeBase } from "./kb";
+import { seedTickets } from "./tickets";
 
 export const DEMO_PASSWORD = "demo-password-2026";
 
@@ -21,14 +23,16 @@ export async function seedDemo(db: Database): Promise<void> {
     const globex = await createOrganization(tx, { name: "Globex", domain: "globex.test", plan: "beta" });
     const initech = await createOrganization(tx, { name: "Initech", domain: "initech.test", plan: "standard" });
     const orgs = { acme: acme.id, globex: globex.id } as const;
+    const ids: Record<string, string> = {};
     for (const account of demoAccounts) {
-      await createUser(tx, {
+      const user = await createUser(tx, {
         email: account.email,
         name: account.name,
         role: account.role,
         organizationId: "org" in account ? orgs[account.org] : null,
         password: DEMO_PASSWORD,
       });
+      ids[account.email.split("@")[0]!] = user.id;
     }
     // Beyond the accounts of DESIGN.md, so the admin screens show every status: a pending
     // invitation (Initech's first contact) and a disabled account (someone who left Globex).
@@ -41,5 +45,17 @@ export async function seedDemo(db: Database): Promise<void> {
       password: DEMO_PASSWORD,
       disabledAt: new Date(),
     });
+    await seedTickets(tx, {
+      acme: acme.id,
+      globex: globex.id,
+      alice: ids.alice!,
+      bob: ids.bob!,
+      carol: ids.carol!,
+      dan: ids.dan!,
+      agent: ids.agent!,
+      agent2: ids.agent2!,
+      admin: ids.admin!,
+    });
+    await seedKnowledgeBase(tx, { authorId: ids.agent! });
   });
 }
