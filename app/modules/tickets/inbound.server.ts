@@ -11,6 +11,7 @@ import type { Actor } from "../auth/permissions";
 import { generateToken } from "../auth/tokens";
 import { enqueueEmail } from "../email/outbox.server";
 import { enqueueJob } from "../jobs/runner.server";
+import { recomputeTicketSla } from "../sla/apply.server";
 import { sanitizeEmailHtml } from "./inbound-html";
 import {
   domainOf,
@@ -394,6 +395,7 @@ async function appendToTicket(
   if (reopen) {
     await tx.insert(ticketEvents).values({ ticketId: ticket.id, actorId, at, type: "status", data: { from: ticket.status, to: "open", reason } });
   }
+  await recomputeTicketSla(tx, ticket.id);
 }
 
 /** Opens a ticket from a mail (channel email) and confirms it to the requester (not to an auto-responder). */
@@ -431,6 +433,7 @@ async function createTicketFromMail(
     type: "created",
     data: { channel: "email", priority: "normal", inboundEmailId: input.inboundEmailId },
   });
+  await recomputeTicketSla(tx, ticket!.id);
   if (!input.mail.autoSubmitted) {
     await enqueueEmail(tx, {
       to: input.requester.email,
