@@ -14,6 +14,7 @@ export default [
   route("portal", "routes/portal/tickets.tsx"),
   route("portal/organization", "routes/portal/home.tsx"),
   route("portal/tickets/new", "routes/portal/new-ticket.tsx"),
+  route("portal/feedback", "routes/portal/feedback.tsx"),
   route("portal/tickets/:number", "routes/portal/ticket.tsx"),
   route("portal/tickets/:number/attachments/:attachmentId", "routes/tickets/attachment.tsx", { id: "portal-attachment" }),
   // agents
@@ -37,7 +38,14 @@ export default [
   route("desk/kb/articles/:id", "routes/desk/kb/edit.tsx", { id: "desk-kb-edit" }),
   route("desk/kb/articles/:id/revisions", "routes/desk/kb/revisions.tsx"),
   // sales
+  route("beta", "routes/beta/board.tsx"),
   route("beta/customers", "routes/beta/home.tsx"),
+  route("beta/deals/:id", "routes/beta/deal.tsx"),
+  route("beta/deals/:id/agreement/document", "routes/beta/agreement-document.tsx"),
+  route("beta/reports", "routes/beta/reports.tsx"),
+  route("beta/reports/deals.csv", "routes/beta/export.tsx"),
+  route("beta/import", "routes/beta/import.tsx"),
+  route("beta/feedback", "routes/beta/feedback.tsx"),
   // admin
   route("admin/users", "routes/admin/users.tsx"),
   route("admin/organizations", "routes/admin/organizations.tsx"),

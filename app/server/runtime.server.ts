@@ -5,6 +5,7 @@ import { closeDatabase, openDatabase } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { log } from "~/lib/log.server";
 import { createJobRunner, type JobRunner } from "~/modules/jobs/runner.server";
+import "~/modules/beta/jobs.server";
 import "~/modules/sla/jobs.server"; // registers the SLA sweep, recompute and webhook jobs
 import "~/modules/tickets/jobs.server";
 

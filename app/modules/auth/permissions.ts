@@ -32,6 +32,10 @@ export const permissions = {
   "read:audit": ["admin"],
   // knowledge base authoring (/desk/kb)
   "manage:kb": ["agent", "admin"],
+  // beta program: the pipeline, its deals' support health, beta feedback triage
+  "manage:beta": ["sales", "admin"],
+  "read:deal-health": ["agent", "sales", "admin"],
+  "manage:feedback": ["agent", "sales", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

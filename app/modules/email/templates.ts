@@ -12,6 +12,8 @@ export interface TemplateData {
   ticket_reply: { name: string; number: number; subject: string; authorName: string; bodyHtml: string; bodyText: string; ticketUrl: string };
   ticket_status: { name: string; number: number; subject: string; statusLabel: string; ticketUrl: string };
   ticket_merged: { name: string; number: number; subject: string; intoNumber: number; intoSubject: string; ticketUrl: string };
+  beta_stale_digest: { name: string; boardUrl: string; deals: { company: string; stage: string; reasons: string; url: string }[] };
+  beta_feedback_shipped: { name: string; title: string; feedbackUrl: string };
   sla_escalation: { name: string; number: number; subject: string; metricLabel: string; kind: "warning" | "breach"; dueAt: string; ruleName: string; ticketUrl: string };
 }
 
@@ -166,6 +168,37 @@ Escalation rule: ${d.ruleName}
 Open the ticket: ${d.ticketUrl}`,
     };
   },
+  beta_stale_digest: (d) => ({
+    subject: `${d.deals.length} beta deal${d.deals.length === 1 ? " needs" : "s need"} attention`,
+    html: layout(
+      "Stale beta deals",
+      `<p>Hello ${escapeHtml(d.name)},</p>
+<p>These deals of yours have no next step, an overdue one, or no recent activity:</p>
+<ul>${d.deals.map((x) => `<li><a href="${escapeHtml(x.url)}">${escapeHtml(x.company)}</a> (${escapeHtml(x.stage)}): ${escapeHtml(x.reasons)}</li>`).join("")}</ul>
+${button(d.boardUrl, "Open the beta board")}`,
+    ),
+    text: `Hello ${d.name},
+
+These deals of yours have no next step, an overdue one, or no recent activity:
+
+${d.deals.map((x) => `- ${x.company} (${x.stage}): ${x.reasons} — ${x.url}`).join("\n")}
+
+Open the beta board: ${d.boardUrl}`,
+  }),
+  beta_feedback_shipped: (d) => ({
+    subject: `Shipped: ${d.title}`.replace(/[\r\n]+/g, " "),
+    html: layout(
+      "Your request shipped",
+      `<p>Hello ${escapeHtml(d.name)},</p>
+<p>Good news: <strong>${escapeHtml(d.title)}</strong>, which you asked for during the beta, has shipped. Thank you for the feedback.</p>
+${button(d.feedbackUrl, "See your feedback")}`,
+    ),
+    text: `Hello ${d.name},
+
+Good news: ${d.title}, which you asked for during the beta, has shipped. Thank you for the feedback.
+
+See your feedback: ${d.feedbackUrl}`,
+  }),
 };
 
 export function renderTemplate<K extends TemplateName>(name: K, data: TemplateData[K]): RenderedEmail {
