@@ -34,6 +34,7 @@ export function navigationFor(role: Role | null, options: { betaCustomer?: boole
         { to: "/admin/users", label: "Users" },
         { to: "/admin/organizations", label: "Organizations" },
         { to: "/admin/mailbox", label: "Mailbox" },
+        { to: "/admin/sla", label: "SLA" },
         { to: "/desk", label: "Desk" },
         { to: "/desk/kb", label: "Knowledge base" },
         { to: "/beta", label: "Beta program" },

@@ -27,6 +27,9 @@ export const permissions = {
   // ticketing configuration
   "manage:groups": ["admin"],
   "manage:macros": ["admin"],
+  // service levels: calendars, policies, escalation rules (/admin/sla); SLA reports
+  "manage:sla": ["admin"],
+  "read:sla-reports": ["agent", "admin"],
   // operations
   "read:mailbox": ["admin"],
   "read:audit": ["admin"],
