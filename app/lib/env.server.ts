@@ -5,6 +5,9 @@ const booleanish = z
   .optional()
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
+/** An empty variable (`KEY=`) means "not set". */
+const emptyAsUnset = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema);
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -17,9 +20,9 @@ const envSchema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   PGLITE_DIR: z.string().min(1).default(".data/pglite"),
-  RESEND_API_KEY: z.string().optional().or(z.literal("").transform(() => undefined)),
-  RESEND_BASE_URL: z.url().optional().or(z.literal("").transform(() => undefined)),
-  RESEND_WEBHOOK_SECRET: z.string().optional().or(z.literal("").transform(() => undefined)),
+  RESEND_API_KEY: emptyAsUnset(z.string().optional()),
+  RESEND_BASE_URL: emptyAsUnset(z.url().optional()),
+  RESEND_WEBHOOK_SECRET: emptyAsUnset(z.string().optional()),
   /** The domain of reply addresses (reply+<token>@…) and Message-IDs; default: APP_URL's host. */
   INBOUND_EMAIL_DOMAIN: z
     .string()

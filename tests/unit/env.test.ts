@@ -37,9 +37,9 @@ describe("parseEnv", () => {
     expect(parseEnv({ TRUST_PROXY: "0" }).TRUST_PROXY).toBe(false);
     expect(parseEnv({ RUN_JOBS: "false" }).RUN_JOBS).toBe(false);
     expect(parseEnv({ DATABASE_URL: "" }).DATABASE_URL).toBeUndefined();
-    // Empty strings come back as "" (z.string() matches before the transform); callers test
-    // truthiness, so an empty key still means "no key".
-    expect(parseEnv({ RESEND_API_KEY: "" }).RESEND_API_KEY).toBeFalsy();
+    // An empty variable means "not set".
+    expect(parseEnv({ RESEND_API_KEY: "" }).RESEND_API_KEY).toBeUndefined();
+    expect(parseEnv({ RESEND_WEBHOOK_SECRET: "", RESEND_BASE_URL: "" }).RESEND_BASE_URL).toBeUndefined();
   });
 
   it.each([
