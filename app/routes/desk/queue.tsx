@@ -1,9 +1,13 @@
-import { Form, Link, NavLink, redirect, useSearchParams } from "react-router";
+import { useRef } from "react";
+import { Form, Link, NavLink, redirect, useNavigate, useSearchParams } from "react-router";
+import { KeyboardShortcuts, useRowCursor } from "~/components/keyboard-shortcuts";
 import { z } from "zod";
 import type { Route } from "./+types/queue";
 import { FormError, SubmitButton } from "~/components/form";
 import { PriorityBadge, StatusBadge } from "~/components/ticket-badges";
 import { RelativeTime } from "~/components/time";
+import { SlaCountdown } from "~/components/sla-timer";
+import { now } from "~/lib/clock";
 import { formFailure, parseForm, readForm } from "~/lib/forms";
 import { notFound, requirePermission } from "~/modules/auth/guard.server";
 import {
@@ -24,7 +28,7 @@ import { priorityLabels, statusLabels, ticketPriorities, ticketStatuses } from "
 export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.title ?? "Desk"} · Desk · Support Portal` }];
 
 const querySchema = z.object({
-  sort: z.enum(["priority", "created", "updated"]).catch("updated"),
+  sort: z.enum(["due", "priority", "created", "updated"]).catch("due"),
   q: z.string().trim().max(200).catch(""),
   cursor: z.string().max(300).optional().catch(undefined),
 });
@@ -64,7 +68,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     assignmentOptions(),
     viewParam === "custom" ? organizationOptions() : Promise.resolve([]),
   ]);
-  return { viewParam, view, title, filters: filters ?? null, filterErrors, savedViewId, counts, saved, options, organizations, ...page, query };
+  return { viewParam, view, title, filters: filters ?? null, filterErrors, savedViewId, counts, saved, options, organizations, ...page, query, serverNow: now().toISOString(), viewerTimeZone: user.timeZone ?? null };
 }
 
 const bulkSchema = z.object({
@@ -121,6 +125,17 @@ export default function DeskQueue({ loaderData, actionData }: Route.ComponentPro
   next.delete("bulk");
   if (nextCursor) next.set("cursor", nextCursor);
   const bulk = params.get("bulk")?.split("-").map(Number);
+  const list = useRef<HTMLTableSectionElement>(null);
+  const cursor = useRowCursor(list);
+  const navigate = useNavigate();
+  const shortcuts = [
+    { keys: "j", description: "Next ticket", run: () => cursor.move(1) },
+    { keys: "k", description: "Previous ticket", run: () => cursor.move(-1) },
+    { keys: "Enter", description: "Open the selected ticket", run: () => cursor.open() },
+    { keys: "/", description: "Search", run: () => document.getElementById("desk-search")?.focus() },
+    { keys: "u", description: "Unassigned view", run: () => navigate("/desk") },
+    { keys: "m", description: "My tickets", run: () => navigate("/desk/views/mine") },
+  ];
   return (
     <div className="desk">
       <aside className="desk-sidebar" aria-label="Views">
@@ -156,6 +171,7 @@ export default function DeskQueue({ loaderData, actionData }: Route.ComponentPro
       <section className="desk-main" aria-labelledby="view-title">
         <div className="page-header">
           <h1 id="view-title">{title}</h1>
+          <KeyboardShortcuts shortcuts={shortcuts} title="Queue shortcuts" />
           <Form method="get" role="search" className="inline-form">
             {viewParam === "custom" ? [...params.entries()].filter(([k]) => !["q", "sort", "cursor", "bulk"].includes(k)).map(([k, v], i) => <input key={`${k}${i}`} type="hidden" name={k} value={v} />) : null}
             <label htmlFor="desk-search" className="visually-hidden">
@@ -166,6 +182,7 @@ export default function DeskQueue({ loaderData, actionData }: Route.ComponentPro
               Sort by
             </label>
             <select id="desk-sort" name="sort" defaultValue={query.sort}>
+              <option value="due">Due soonest</option>
               <option value="updated">Last updated</option>
               <option value="created">Newest</option>
               <option value="priority">Priority</option>
@@ -256,13 +273,14 @@ export default function DeskQueue({ loaderData, actionData }: Route.ComponentPro
                     <th scope="col">Requester</th>
                     <th scope="col">Status</th>
                     <th scope="col">Priority</th>
+                    <th scope="col">SLA</th>
                     <th scope="col">Assignee</th>
                     <th scope="col">Updated</th>
                   </tr>
                 </thead>
-                <tbody>
+                <tbody ref={list}>
                   {tickets.map((t) => (
-                    <tr key={t.number}>
+                    <tr key={t.number} data-row>
                       <td>
                         <input type="checkbox" name="numbers" value={t.number} aria-label={`Select ticket #${t.number}`} />
                       </td>
@@ -290,6 +308,13 @@ export default function DeskQueue({ loaderData, actionData }: Route.ComponentPro
                       </td>
                       <td>
                         <PriorityBadge priority={t.priority} />
+                      </td>
+                      <td>
+                        {t.slaDueAt ? (
+                          <SlaCountdown compact state={Date.parse(t.slaDueAt) < Date.parse(loaderData.serverNow) ? "breached" : t.slaWarned ? "warning" : "running"} dueAt={t.slaDueAt} serverNow={loaderData.serverNow} timeZone={loaderData.viewerTimeZone} />
+                        ) : (
+                          <span className="muted small">—</span>
+                        )}
                       </td>
                       <td>{t.assigneeName ?? <span className="muted">Unassigned</span>}</td>
                       <td>

@@ -1,4 +1,5 @@
-import { data, Form, Link, redirect, useSearchParams } from "react-router";
+import { data, Form, Link, redirect, useNavigate, useSearchParams } from "react-router";
+import { KeyboardShortcuts } from "~/components/keyboard-shortcuts";
 import { z } from "zod";
 import type { Route } from "./+types/ticket";
 import { FormError, SubmitButton } from "~/components/form";
@@ -14,6 +15,8 @@ import { normalizeTags } from "~/modules/tickets/filters";
 import { priorityLabels, statusLabels, ticketPriorities, ticketStatuses } from "~/modules/tickets/model";
 import { parseTicketNumber, rethrowTicketError } from "~/modules/tickets/route-errors.server";
 import { getTicketThread, TicketError } from "~/modules/tickets/tickets.server";
+import { getTicketSlaClocks } from "~/modules/sla/apply.server";
+import { SlaPanel, slaEventText } from "~/components/sla-panel";
 
 export const meta: Route.MetaFunction = ({ data }) => [{ title: data ? `#${data.ticket.number} ${data.ticket.subject} · Desk` : "Ticket · Desk" }];
 
@@ -51,8 +54,11 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     const [thread, options, macros] = await Promise.all([getTicketThread(user, number), assignmentOptions(), listMacros({ activeOnly: true })]);
     const t = thread.ticket;
     const context2 = await ticketContext(user, t.id, t.requesterId);
+    const sla = await getTicketSlaClocks(t.id);
     return {
       me: user.id,
+      sla,
+      viewerTimeZone: user.timeZone ?? null,
       ticket: {
         number: t.number,
         subject: t.subject,
@@ -181,6 +187,10 @@ function describeEvent(e: { type: string; data: Record<string, unknown> }, names
       return `merged this ticket into #${String(d.number)}`;
     case "merged_from":
       return `merged #${String(d.number)} (${String(d.subject ?? "")}) into this ticket`;
+    case "sla_warning":
+    case "sla_breach":
+    case "escalation":
+      return slaEventText(e.type, d);
     case "linked":
       return `linked related ticket #${String(d.number)}`;
     case "unlinked":
@@ -195,6 +205,20 @@ export default function DeskTicket({ loaderData, actionData }: Route.ComponentPr
   const [params] = useSearchParams();
   const failure = actionData && !actionData.ok ? actionData : undefined;
   const macro = actionData && actionData.ok && "macro" in actionData ? actionData.macro : undefined;
+  const navigate = useNavigate();
+  const focusReply = (kind: "public" | "internal") => {
+    const radio = document.querySelector<HTMLInputElement>(`input[name="visibility"][value="${kind}"]`);
+    if (radio) radio.checked = true;
+    document.getElementById("reply-body")?.focus();
+  };
+  const shortcuts = [
+    { keys: "r", description: "Reply publicly", run: () => focusReply("public") },
+    { keys: "n", description: "Write an internal note", run: () => focusReply("internal") },
+    { keys: "a", description: "Assign to me", run: () => document.querySelector<HTMLButtonElement>('button[value="assign-to-me"]')?.click() },
+    { keys: "s", description: "Change the status", run: () => document.getElementById("f-status")?.focus() },
+    { keys: "/", description: "Search the desk", run: () => navigate("/desk/views/all-open") },
+    { keys: "u", description: "Back to the queue", run: () => navigate("/desk") },
+  ];
   const names = new Map<string, string>([...options.agents.map((a) => [a.id, a.name] as const), ...options.groups.map((g) => [g.id, g.name] as const)]);
   const timeline = [
     ...messages.map((m) => ({ kind: "message" as const, at: new Date(m.createdAt).getTime(), m })),
@@ -218,6 +242,7 @@ export default function DeskTicket({ loaderData, actionData }: Route.ComponentPr
             </span>
           </p>
         </div>
+        <KeyboardShortcuts shortcuts={shortcuts} title="Ticket shortcuts" />
         {ticket.assigneeId !== loaderData.me ? (
           <Form method="post">
             <input type="hidden" name="version" value={ticket.version} />
@@ -336,6 +361,7 @@ export default function DeskTicket({ loaderData, actionData }: Route.ComponentPr
         </div>
 
         <div className="workspace-side">
+          <SlaPanel sla={loaderData.sla} timeZone={loaderData.viewerTimeZone} />
           <section className="card" aria-labelledby="requester-title">
             <h2 id="requester-title" className="card-title">
               Requester
