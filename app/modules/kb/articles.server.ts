@@ -5,7 +5,7 @@
 import { and, asc, count, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import { db, type Executor } from "~/lib/db.server";
 import { now } from "~/lib/clock";
-import { kbArticles, kbCategories, kbFeedback, kbRevisions, kbSlugRedirects, users } from "../../../db/schema";
+import { kbArticles, kbCategories, kbFeedback, kbRevisions, kbSlugRedirects, ticketMessages, tickets, users } from "../../../db/schema";
 import { readableVisibilities, type KbReader, type KbStatus, type KbVisibility } from "./visibility";
 import { isValidSlug, slugify } from "./slug";
 
@@ -447,4 +447,18 @@ export async function feedbackComments(articleId: string, limit = 20) {
     .where(and(eq(kbFeedback.articleId, articleId), sql`${kbFeedback.comment} is not null and ${kbFeedback.comment} <> ''`))
     .orderBy(desc(kbFeedback.updatedAt))
     .limit(limit);
+}
+
+/**
+ * "Turn a good reply into an article": the prefill of /desk/kb/new?fromMessage=<id> — the
+ * ticket's subject as the title and the public reply as the body (never an internal note).
+ */
+export async function draftFromTicketMessage(messageId: string): Promise<{ title: string; body: string } | null> {
+  const [row] = await db()
+    .select({ subject: tickets.subject, body: ticketMessages.body, visibility: ticketMessages.visibility })
+    .from(ticketMessages)
+    .innerJoin(tickets, eq(tickets.id, ticketMessages.ticketId))
+    .where(eq(ticketMessages.id, messageId));
+  if (!row || row.visibility !== "public") return null;
+  return { title: row.subject, body: row.body };
 }

@@ -7,6 +7,8 @@ import { db, rowsOf } from "~/lib/db.server";
 import { now } from "~/lib/clock";
 import { kbArticles, kbDeflectionEvents, kbSearches, tickets } from "../../../db/schema";
 import { DEFLECTION_WINDOW_MS, evaluateDeflections, type DeflectionEvent } from "./deflection";
+import { suggestArticles, type Suggestion } from "./search.server";
+import type { KbReader } from "./visibility";
 
 export type DeflectionKind = "suggested" | "opened" | "ticket_filed";
 
@@ -111,4 +113,24 @@ export async function kbAnalytics(options: { days?: number } = {}) {
     topArticles: topArticles.map((a) => ({ ...a, helpfulPercent: a.helpful + a.notHelpful ? Math.round((a.helpful / (a.helpful + a.notHelpful)) * 100) : null })),
     deflection,
   };
+}
+
+/**
+ * The no-JavaScript "check these first" step of the ticket form. Call it in the form's action
+ * before creating the ticket: it answers the suggestions to show (and records them as shown),
+ * or null to go ahead and file — when nothing matches, or when the reader already saw them
+ * (the form sent `kbSuggestionsSeen=1`, which <ArticleSuggestions /> adds once JavaScript runs,
+ * or `kbCheckedFirst=1`, the hidden field of the "File the ticket anyway" button).
+ */
+export async function checkFirstSuggestions(
+  reader: NonNullable<KbReader>,
+  input: { subject: string; description: string; form?: FormData },
+): Promise<Suggestion[] | null> {
+  const seen = input.form && (input.form.get("kbSuggestionsSeen") === "1" || input.form.get("kbCheckedFirst") === "1");
+  if (seen) return null;
+  const text = `${input.subject} ${input.description}`;
+  const suggestions = await suggestArticles(reader, text, 5);
+  if (!suggestions.length) return null;
+  await recordSuggestionsShown({ visitorKey: `u:${reader.id}`, userId: reader.id, articleIds: suggestions.map((s) => s.id), query: text });
+  return suggestions;
 }

@@ -5,7 +5,7 @@ import { Field, FormError, SelectField, SubmitButton } from "~/components/form";
 import { KbMarkdownEditor } from "~/components/kb-editor";
 import { formFailure, parseForm, readForm } from "~/lib/forms";
 import { requirePermission } from "~/modules/auth/guard.server";
-import { allCategories, articleForEdit, createArticle, feedbackComments, KbError, updateArticle } from "~/modules/kb/articles.server";
+import { allCategories, articleForEdit, createArticle, draftFromTicketMessage, feedbackComments, KbError, updateArticle } from "~/modules/kb/articles.server";
 import { renderArticleMarkdown } from "~/modules/kb/markdown";
 import { kbStatuses, kbVisibilities, statusLabels, visibilityLabels } from "~/modules/kb/visibility";
 
@@ -18,13 +18,16 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   const categories = await allCategories();
   const saved = new URL(request.url).searchParams.get("saved") === "1";
   if (!params.id) {
-    const title = new URL(request.url).searchParams.get("title")?.slice(0, 200) ?? "";
-    return { article: null, categories, comments: [], prefillTitle: title, saved };
+    const search = new URL(request.url).searchParams;
+    const fromMessage = search.get("fromMessage");
+    const draft = fromMessage && uuidParam.safeParse(fromMessage).success ? await draftFromTicketMessage(fromMessage) : null;
+    const title = draft?.title ?? search.get("title")?.slice(0, 200) ?? "";
+    return { article: null, categories, comments: [], prefillTitle: title, prefillBody: draft?.body ?? "", saved };
   }
   if (!uuidParam.safeParse(params.id).success) throw data({ message: "There is no such article." }, { status: 404 });
   const article = await articleForEdit(params.id);
   if (!article) throw data({ message: "There is no such article." }, { status: 404 });
-  return { article, categories, comments: await feedbackComments(article.id), prefillTitle: "", saved };
+  return { article, categories, comments: await feedbackComments(article.id), prefillTitle: "", prefillBody: "", saved };
 }
 
 export const articleFormSchema = z.object({
@@ -77,7 +80,7 @@ export async function action({ request, context, params }: Route.ActionArgs) {
 }
 
 export default function KbEdit({ loaderData, actionData }: Route.ComponentProps) {
-  const { article, categories, comments, prefillTitle, saved } = loaderData;
+  const { article, categories, comments, prefillTitle, prefillBody, saved } = loaderData;
   const failure = actionData && !actionData.ok ? actionData : undefined;
   const preview = actionData && actionData.ok ? actionData.preview : null;
   const values: Record<string, string> = failure?.values ?? {};
@@ -130,7 +133,7 @@ export default function KbEdit({ loaderData, actionData }: Route.ComponentProps)
             <Field label="Tags" name="tags" defaultValue={v("tags", article?.tags.join(", ") ?? "")} hint="Comma-separated, e.g. billing, invoices" error={failure?.fieldErrors.tags} />
           </div>
           <Field label="Summary" name="summary" maxLength={300} defaultValue={v("summary", article?.summary ?? "")} hint="One sentence: shown in lists and search engines." error={failure?.fieldErrors.summary} />
-          <KbMarkdownEditor key={article?.revision ?? "new"} defaultValue={v("body", article?.body ?? "")} error={failure?.fieldErrors.body} serverPreview={preview} />
+          <KbMarkdownEditor key={article?.revision ?? "new"} defaultValue={v("body", article?.body ?? prefillBody)} error={failure?.fieldErrors.body} serverPreview={preview} />
           <div className="grid-2">
             <SelectField label="Category" name="categoryId" defaultValue={v("categoryId", article?.categoryId ?? "")} options={categoryOptions} error={failure?.fieldErrors.categoryId} />
             <SelectField

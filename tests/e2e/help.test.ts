@@ -1,0 +1,97 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { baseUrl, hasBrowser, launchBrowser, openPage, screenshot, signIn } from "../support/browser";
+
+// Relies on the demo help content (db/seed/kb.ts, seeded with the demo).
+describe.runIf(hasBrowser())("help center (Chromium)", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("a customer searches, opens an article and votes", async () => {
+    const { page, context, errors } = await openPage(browser);
+    await signIn(page, "alice@acme.test");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Help" }).click();
+    await page.waitForURL("**/help");
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("How can we help?");
+    await screenshot(page, "help-home");
+
+    await page.getByRole("searchbox", { name: "Search the help center" }).fill("csv export");
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.waitForURL("**/help/search?q=csv+export");
+    const result = page.getByRole("link", { name: "CSV export fails or times out" });
+    await expect.poll(() => result.count()).toBe(1);
+    expect(await page.locator(".kb-snippet mark").count()).toBeGreaterThan(0);
+    await screenshot(page, "help-search");
+
+    await result.click();
+    await page.waitForURL("**/help/articles/csv-export-fails");
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("CSV export fails or times out");
+    expect(await page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: "Troubleshooting" }).count()).toBe(1);
+
+    await page.getByRole("button", { name: "Yes" }).click();
+    await expect.poll(() => page.getByRole("status").filter({ hasText: /helpful|glad/i }).count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByRole("button", { name: "Yes" }).getAttribute("aria-pressed")).toBe("true");
+    // Changing the vote, with a comment.
+    await page.getByRole("button", { name: "No" }).click();
+    await expect.poll(() => page.getByRole("button", { name: "No" }).getAttribute("aria-pressed")).toBe("true");
+    await page.getByLabel(/missing or unclear/i).fill("Which columns are high-cardinality?");
+    await page.getByRole("button", { name: "Send comment" }).click();
+    await expect.poll(() => page.getByRole("status").filter({ hasText: /thanks/i }).count()).toBeGreaterThan(0);
+    await screenshot(page, "help-article-voted");
+    // The vote is remembered.
+    await page.reload();
+    await expect.poll(() => page.getByRole("button", { name: "No" }).getAttribute("aria-pressed")).toBe("true");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("works signed out, shows only public articles and keeps hostile queries as text", async () => {
+    const { page, context, errors } = await openPage(browser);
+    let dialogs = 0;
+    page.on("dialog", (d) => {
+      dialogs++;
+      void d.dismiss();
+    });
+    await page.goto("/help/search?q=" + encodeURIComponent('<img src=x onerror=alert(1)>"sso'));
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toContain("<img src=x onerror=alert(1)>");
+    expect(await page.locator("main img").count()).toBe(0);
+    // SSO articles are for customers only: not found when signed out, and no hint leaks them.
+    await page.goto("/help/search?q=okta");
+    await expect.poll(() => page.getByText(/No articles match/).count()).toBe(1);
+    const response = await page.goto("/help/articles/saml-sso-okta");
+    expect(response?.status()).toBe(404);
+    const sitemap = await (await fetch(`${baseUrl()}/sitemap.xml`)).text();
+    expect(sitemap).toContain("/help/articles/quick-start-guide");
+    expect(sitemap).not.toContain("saml-sso-okta");
+    await page.goto("/help/faq");
+    await page.getByText("Where can I download invoices and receipts?").click();
+    await expect.poll(() => page.getByText(/Settings → Billing → Invoices/).first().isVisible()).toBe(true);
+    await screenshot(page, "help-faq");
+    expect(dialogs).toBe(0);
+    // The 404 above is logged by the browser as a failed resource; nothing else.
+    expect(errors.filter((e) => !e.includes("404"))).toEqual([]);
+    await context.close();
+  });
+
+  it("a customer starting a ticket sees suggested articles (once the ticket form includes them)", async (ctx) => {
+    const { page, context, errors } = await openPage(browser);
+    await signIn(page, "bob@acme.test");
+    await page.goto("/portal/tickets/new");
+    if ((await page.locator(".kb-suggestions").count()) === 0) {
+      await context.close();
+      ctx.skip();
+      return;
+    }
+    await page.getByLabel("Subject").fill("CSV export keeps timing out");
+    const suggestion = page.locator(".kb-suggestions").getByRole("link", { name: /CSV export fails or times out/ });
+    await expect.poll(() => suggestion.count(), { timeout: 10_000 }).toBe(1);
+    await screenshot(page, "ticket-suggestions");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
