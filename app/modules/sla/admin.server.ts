@@ -1,6 +1,6 @@
 // Administration of calendars, policies and escalation rules (/admin/sla). Every change that can
 // move due times queues one background recompute of the open tickets.
-import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { businessCalendars, escalationRules, groups, organizations, slaPolicies, users } from "../../../db/schema";
 import { db } from "~/lib/db.server";

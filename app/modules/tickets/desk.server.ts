@@ -16,6 +16,8 @@ import { deskViews, type DeskView } from "./views";
 export { deskViews, type DeskView };
 
 const OPEN: TicketStatus[] = ["new", "open", "pending", "on_hold"];
+/** The nearest SLA due time of a ticket (null when no clock runs); indexed as tickets_sla_due_idx. */
+const slaDue = sql`least(${tickets.firstResponseDueAt}, ${tickets.nextResponseDueAt}, ${tickets.resolutionDueAt})`;
 
 export async function groupIdsOf(userId: string): Promise<string[]> {
   const rows = await db().select({ groupId: groupMembers.groupId }).from(groupMembers).where(eq(groupMembers.userId, userId));
@@ -44,10 +46,14 @@ function viewCondition(view: DeskView, actor: Actor, groupIds: string[]): SQL | 
       return inArray(tickets.status, ["pending", "on_hold"]);
     case "recently-solved":
       return and(eq(tickets.status, "solved"), sql`${tickets.solvedAt} > ${new Date(now().getTime() - 7 * 86400_000).toISOString()}::timestamptz`);
+    case "breaching-soon":
+      return and(inArray(tickets.status, OPEN), sql`${slaDue} >= ${now().toISOString()}::timestamptz and ${slaDue} <= ${new Date(now().getTime() + 3600_000).toISOString()}::timestamptz`);
+    case "breached":
+      return and(inArray(tickets.status, OPEN), sql`${slaDue} < ${now().toISOString()}::timestamptz`);
   }
 }
 
-export type DeskSort = "priority" | "created" | "updated";
+export type DeskSort = "due" | "priority" | "created" | "updated";
 const PAGE_SIZE = 50;
 
 const priorityRank = sql<number>`case ${tickets.priority} when 'urgent' then 4 when 'high' then 3 when 'normal' then 2 else 1 end`;
@@ -145,7 +151,14 @@ export async function deskQueue(actor: Actor, input: QueueInput) {
   }
   const key = input.sort === "priority" ? priorityRank : input.sort === "created" ? tickets.createdAt : tickets.updatedAt;
   const cursor = decodeCursor(input.cursor);
-  if (cursor) {
+  if (cursor && input.sort === "due") {
+    // Ascending, nulls last: the cursor key is the due time, or "" for a ticket without one.
+    conditions.push(
+      cursor.key === ""
+        ? sql`(${slaDue} is null and ${tickets.number} > ${cursor.number})`
+        : sql`(${slaDue} > ${String(cursor.key)}::timestamptz or (${slaDue} = ${String(cursor.key)}::timestamptz and ${tickets.number} > ${cursor.number}) or ${slaDue} is null)`,
+    );
+  } else if (cursor) {
     conditions.push(
       input.sort === "priority"
         ? sql`(${priorityRank}, ${tickets.number}) < (${Number(cursor.key)}, ${cursor.number})`
@@ -174,13 +187,21 @@ export async function deskQueue(actor: Actor, input: QueueInput) {
       assigneeName: assignee,
       groupName: groups.name,
       snippet,
-      sortKey: input.sort === "priority" ? priorityRank : sql<string>`to_char(${key} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+      slaDueAt: sql<string | null>`to_char(${slaDue} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+      slaWarned: sql<boolean>`exists (select 1 from sla_events e join sla_timers s on s.ticket_id = e.ticket_id and s.metric = e.metric and s.cycle = e.cycle
+        where e.ticket_id = ${tickets.id} and e.kind = 'warning' and s.state in ('running', 'warning', 'breached'))`,
+      sortKey:
+        input.sort === "priority"
+          ? priorityRank
+          : input.sort === "due"
+            ? sql<string>`coalesce(to_char(${slaDue} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), '')`
+            : sql<string>`to_char(${key} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
     })
     .from(tickets)
     .innerJoin(organizations, eq(organizations.id, tickets.organizationId))
     .leftJoin(groups, eq(groups.id, tickets.groupId))
     .where(and(...conditions.filter((c): c is SQL => !!c)))
-    .orderBy(desc(key), desc(tickets.number))
+    .orderBy(...(input.sort === "due" ? [sql`${slaDue} asc nulls last`, asc(tickets.number)] : [desc(key), desc(tickets.number)]))
     .limit(PAGE_SIZE + 1);
   const page = rows.slice(0, PAGE_SIZE);
   const last = page[page.length - 1];

@@ -6,5 +6,7 @@ export const deskViews = {
   "all-open": "All open",
   pending: "Pending",
   "recently-solved": "Recently solved",
+  "breaching-soon": "Breaching within 1 hour",
+  breached: "Breached",
 } as const;
 export type DeskView = keyof typeof deskViews;

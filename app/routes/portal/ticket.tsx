@@ -8,6 +8,7 @@ import { formFailure, parseForm } from "~/lib/forms";
 import { requirePermission } from "~/modules/auth/guard.server";
 import { parseTicketNumber, rethrowTicketError } from "~/modules/tickets/route-errors.server";
 import { getTicketThread, rateTicket, replyAsCustomer, setStatusAsCustomer, TicketError } from "~/modules/tickets/tickets.server";
+import { getTicketSlaPromise } from "~/modules/sla/apply.server";
 import { filesFrom, readTicketForm } from "~/modules/tickets/uploads.server";
 
 export const meta: Route.MetaFunction = ({ data }) => [
@@ -31,7 +32,10 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   try {
     const thread = await getTicketThread(user, number);
     if (thread.mergedIntoNumber) throw redirect(`/portal/tickets/${thread.mergedIntoNumber}?merged=${number}`);
+    // Customers see the promise only, never due times, states, policies or escalations.
+    const slaPromise = thread.ticket.status === "solved" || thread.ticket.status === "closed" ? null : await getTicketSlaPromise(thread.ticket.id);
     return {
+      slaPromise,
       ticket: {
         number: thread.ticket.number,
         subject: thread.ticket.subject,
@@ -123,6 +127,7 @@ export default function PortalTicket({ loaderData, actionData }: Route.Component
               Opened <RelativeTime value={ticket.createdAt} /> by {loaderData.requester?.name ?? "—"}
             </span>
           </p>
+          {loaderData.slaPromise ? <p className="sla-promise">{loaderData.slaPromise}</p> : null}
         </div>
         <div className="actions">
           {!solved && !closed ? (
