@@ -19,6 +19,7 @@ export function navigationFor(role: Role | null, options: { betaCustomer?: boole
       return [
         { to: "/desk", label: "Desk" },
         { to: "/desk/customers", label: "Customers" },
+        { to: "/desk/reports/sla", label: "SLA reports" },
         { to: "/desk/kb", label: "Knowledge base" },
         { to: "/help", label: "Help" },
       ];

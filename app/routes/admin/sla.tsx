@@ -82,6 +82,9 @@ export default function SlaAdmin({ loaderData, actionData }: Route.ComponentProp
           <h1>Service levels</h1>
           <p>Policies apply in order: the first active policy whose conditions match a ticket sets its targets. Empty conditions match any ticket.</p>
         </div>
+        <Link className="btn btn-secondary" to="/desk/reports/sla">
+          SLA reports
+        </Link>
       </div>
       {params.get("done") ? (
         <div className="alert alert-success" role="status">

@@ -1,11 +1,290 @@
+import { Form, Link } from "react-router";
+import { z } from "zod";
 import type { Route } from "./+types/reports-sla";
 import { requirePermission } from "~/modules/auth/guard.server";
+import { organizationOptions, assignmentOptions } from "~/modules/tickets/desk.server";
+import { defaultRange, slaReport, slaReportCsv, type BreakdownRow } from "~/modules/sla/reports.server";
+import { formatTargetMinutes, slaMetricLabels, slaMetrics, type SlaMetricName } from "~/modules/sla/policy";
+
+export const meta: Route.MetaFunction = () => [{ title: "SLA reports · Desk · Support Portal" }];
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((v) => !Number.isNaN(Date.parse(v)));
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   requirePermission(request, context, "read:sla-reports");
-  return {};
+  const url = new URL(request.url);
+  const defaults = defaultRange();
+  const q = Object.fromEntries(url.searchParams);
+  const errors: Record<string, string> = {};
+  const from = q.from ? (date.safeParse(q.from).success ? q.from : ((errors.from = "Enter a date as YYYY-MM-DD."), defaults.from)) : defaults.from;
+  let to = q.to ? (date.safeParse(q.to).success ? q.to : ((errors.to = "Enter a date as YYYY-MM-DD."), defaults.to)) : defaults.to;
+  if (to < from) {
+    errors.to = "The end must not be before the start.";
+    to = from;
+  }
+  const groupId = z.uuid().safeParse(q.groupId).success ? q.groupId : undefined;
+  const organizationId = z.uuid().safeParse(q.organizationId).success ? q.organizationId : undefined;
+  const filters = { from, to, groupId, organizationId };
+  if (q.format === "csv") {
+    const csv = await slaReportCsv(filters);
+    return new Response(csv, {
+      headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="sla-tickets-${from}-to-${to}.csv"`, "cache-control": "no-store" },
+    });
+  }
+  const [report, organizations, options] = await Promise.all([slaReport(filters), organizationOptions(), assignmentOptions()]);
+  return { filters, errors, report, organizations, groups: options.groups, csvHref: `${url.pathname}?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)), format: "csv" } as Record<string, string>).toString()}` };
 }
 
-export default function SlaReports() {
-  return <h1>SLA reports</h1>;
+const colors: Record<SlaMetricName, string> = { firstResponse: "#3b5bdb", nextResponse: "#c77700", resolution: "#2b8a3e" };
+const pct = (met: number, total: number) => (total ? `${Math.round((100 * met) / total)} %` : "—");
+
+function ComplianceChart({ weeks, weekly }: { weeks: string[]; weekly: { week: string; metric: SlaMetricName; met: number; total: number }[] }) {
+  const w = 720;
+  const h = 240;
+  const left = 40;
+  const bottom = 30;
+  const top = 10;
+  const x = (i: number) => left + (weeks.length <= 1 ? 0 : (i * (w - left - 10)) / (weeks.length - 1));
+  const y = (v: number) => top + (1 - v) * (h - top - bottom);
+  const series = slaMetrics.map((m) => ({
+    metric: m,
+    points: weeks.map((wk, i) => {
+      const p = weekly.find((r) => r.week === wk && r.metric === m);
+      return p && p.total ? { i, v: p.met / p.total, p } : null;
+    }),
+  }));
+  const summary = series
+    .map((s) => `${slaMetricLabels[s.metric]}: ${s.points.filter(Boolean).map((p) => `${weeks[p!.i]} ${Math.round(p!.v * 100)}%`).join(", ") || "no data"}`)
+    .join(". ");
+  return (
+    <figure>
+      <svg className="sla-chart" viewBox={`0 0 ${w} ${h}`} role="img" aria-label={`Compliance per week. ${summary}`}>
+        {[0, 0.25, 0.5, 0.75, 1].map((v) => (
+          <g key={v}>
+            <line x1={left} x2={w - 10} y1={y(v)} y2={y(v)} stroke="#d9dde3" strokeDasharray={v === 0 || v === 1 ? undefined : "3 3"} />
+            <text x={left - 6} y={y(v) + 4} textAnchor="end">
+              {v * 100}%
+            </text>
+          </g>
+        ))}
+        {weeks.map((wk, i) =>
+          i % 2 === 0 || weeks.length <= 8 ? (
+            <text key={wk} x={x(i)} y={h - 10} textAnchor="middle">
+              {wk.slice(5)}
+            </text>
+          ) : null,
+        )}
+        {series.map((s) => {
+          const pts = s.points.filter(Boolean) as { i: number; v: number }[];
+          return (
+            <g key={s.metric} stroke={colors[s.metric]} fill={colors[s.metric]}>
+              {pts.length > 1 ? <polyline fill="none" strokeWidth={2} points={pts.map((p) => `${x(p.i)},${y(p.v)}`).join(" ")} /> : null}
+              {pts.map((p) => (
+                <circle key={p.i} cx={x(p.i)} cy={y(p.v)} r={3.5}>
+                  <title>{`${slaMetricLabels[s.metric]}, week of ${weeks[p.i]}: ${Math.round(p.v * 100)} %`}</title>
+                </circle>
+              ))}
+            </g>
+          );
+        })}
+      </svg>
+      <figcaption className="sla-legend">
+        {slaMetrics.map((m) => (
+          <span key={m} style={{ color: colors[m] }}>
+            <span style={{ color: "var(--text)" }}>{slaMetricLabels[m]}</span>
+          </span>
+        ))}
+      </figcaption>
+    </figure>
+  );
+}
+
+function Breakdown({ title, rows }: { title: string; rows: BreakdownRow[] }) {
+  return (
+    <section className="card" aria-label={`By ${title}`}>
+      <h2 className="card-title">By {title}</h2>
+      {rows.length === 0 ? (
+        <p className="muted">No data in this range.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{title[0]!.toUpperCase() + title.slice(1)}</th>
+                <th scope="col" className="num">
+                  Tickets
+                </th>
+                <th scope="col" className="num">
+                  First response met
+                </th>
+                <th scope="col" className="num">
+                  Resolution met
+                </th>
+                <th scope="col" className="num">
+                  CSAT good
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.key}>
+                  <th scope="row">{r.label}</th>
+                  <td className="num">{r.tickets}</td>
+                  <td className="num">
+                    {pct(r.firstResponse.met, r.firstResponse.total)} <span className="muted small">({r.firstResponse.total})</span>
+                  </td>
+                  <td className="num">
+                    {pct(r.resolution.met, r.resolution.total)} <span className="muted small">({r.resolution.total})</span>
+                  </td>
+                  <td className="num">
+                    {pct(r.csat.good, r.csat.total)} <span className="muted small">({r.csat.total})</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+const minutesText = (m: number | null | undefined) => (m === null || m === undefined ? "—" : formatTargetMinutes(m));
+
+export default function SlaReports({ loaderData }: Route.ComponentProps) {
+  const { report, filters, errors } = loaderData;
+  const totals = slaMetrics.map((m) => {
+    const rows = report.weekly.filter((r) => r.metric === m);
+    return { m, met: rows.reduce((s, r) => s + r.met, 0), total: rows.reduce((s, r) => s + r.total, 0) };
+  });
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to="/desk">Desk</Link> <span aria-hidden="true">/</span> <span>SLA reports</span>
+      </nav>
+      <div className="page-header">
+        <div>
+          <h1>SLA reports</h1>
+          <p>Compliance is the share of clocks that ended (were achieved) within their target, by the week they ended. Business time follows each policy’s calendar.</p>
+        </div>
+        <a className="btn btn-secondary" href={loaderData.csvHref} download>
+          Export tickets (CSV)
+        </a>
+      </div>
+      <Form method="get" className="card filters" aria-label="Report filters">
+        <div className="filter-grid">
+          <div className="field">
+            <label htmlFor="r-from">From</label>
+            <input id="r-from" type="date" name="from" defaultValue={filters.from} aria-invalid={errors.from ? true : undefined} />
+            {errors.from ? <span className="error">{errors.from}</span> : null}
+          </div>
+          <div className="field">
+            <label htmlFor="r-to">To</label>
+            <input id="r-to" type="date" name="to" defaultValue={filters.to} aria-invalid={errors.to ? true : undefined} />
+            {errors.to ? <span className="error">{errors.to}</span> : null}
+          </div>
+          <div className="field">
+            <label htmlFor="r-group">Group</label>
+            <select id="r-group" name="groupId" defaultValue={filters.groupId ?? ""}>
+              <option value="">All groups</option>
+              {loaderData.groups.map((g) => (
+                <option key={g.id} value={g.id}>
+                  {g.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="r-org">Organization</label>
+            <select id="r-org" name="organizationId" defaultValue={filters.organizationId ?? ""}>
+              <option value="">All organizations</option>
+              {loaderData.organizations.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <div className="actions">
+          <button className="btn" type="submit">
+            Apply
+          </button>
+        </div>
+      </Form>
+
+      <div className="sla-stats" role="list" aria-label="Summary">
+        {totals.map((t) => (
+          <div key={t.m} className="sla-stat" role="listitem">
+            {slaMetricLabels[t.m]} met <strong>{pct(t.met, t.total)}</strong>
+            <span className="muted small">{t.total} ended</span>
+          </div>
+        ))}
+        <div className="sla-stat" role="listitem">
+          At risk now (due within 1 h) <strong>{report.atRisk}</strong>
+          <Link className="small" to="/desk/views/breaching-soon">
+            View
+          </Link>
+        </div>
+        <div className="sla-stat" role="listitem">
+          Breached now <strong>{report.breached}</strong>
+          <Link className="small" to="/desk/views/breached">
+            View
+          </Link>
+        </div>
+        <div className="sla-stat" role="listitem">
+          CSAT good <strong>{pct(report.csat.good, report.csat.total)}</strong>
+          <span className="muted small">{report.csat.total} ratings</span>
+        </div>
+      </div>
+
+      <section className="card" aria-labelledby="chart-title">
+        <h2 id="chart-title" className="card-title">
+          Compliance per week
+        </h2>
+        <ComplianceChart weeks={report.weeks} weekly={report.weekly} />
+      </section>
+
+      <section className="card" aria-labelledby="times-title">
+        <h2 id="times-title" className="card-title">
+          Business time to first response and resolution
+        </h2>
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Metric</th>
+                <th scope="col" className="num">
+                  Median
+                </th>
+                <th scope="col" className="num">
+                  90th percentile
+                </th>
+                <th scope="col" className="num">
+                  Tickets
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {(["firstResponse", "resolution"] as const).map((m) => (
+                <tr key={m}>
+                  <th scope="row">{slaMetricLabels[m]}</th>
+                  <td className="num">{minutesText(report.percentiles[m]?.median)}</td>
+                  <td className="num">{minutesText(report.percentiles[m]?.p90)}</td>
+                  <td className="num">{report.percentiles[m]?.n ?? 0}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <div className="grid-2">
+        <Breakdown title="priority" rows={report.breakdowns.priority ?? []} />
+        <Breakdown title="group" rows={report.breakdowns.group ?? []} />
+        <Breakdown title="agent" rows={report.breakdowns.agent ?? []} />
+        <Breakdown title="organization" rows={report.breakdowns.organization ?? []} />
+      </div>
+    </>
+  );
 }

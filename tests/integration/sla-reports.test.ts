@@ -1,0 +1,65 @@
+import { randomUUID } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import { businessCalendars, slaPolicies } from "../../db/schema";
+import { db } from "~/lib/db.server";
+import { testClock } from "~/lib/clock";
+import { twentyFourSeven } from "~/modules/sla/business-time";
+import { csvCell, toCsv } from "~/modules/sla/reports.server";
+import { loader as reportsLoader } from "~/routes/desk/reports-sla";
+import { createTicketAsCustomer, rateTicket } from "~/modules/tickets/tickets.server";
+import { updateTicketAsAgent } from "~/modules/tickets/desk.server";
+import { createOrganization, createUser } from "../support/factories";
+import { call, getRequest, signInAs, type SignedIn } from "../support/requests";
+
+let alice: SignedIn, agent: SignedIn;
+const T0 = new Date("2026-03-02T09:00:00Z");
+const MIN = 60_000;
+
+beforeAll(async () => {
+  const acme = await createOrganization(db(), { name: "=HYPERLINK(\"http://evil\")", plan: "enterprise" });
+  alice = await signInAs(await createUser(db(), { role: "customer", organizationId: acme.id, name: "Alice" }));
+  agent = await signInAs(await createUser(db(), { role: "agent", name: "Sam" }));
+  const cal = twentyFourSeven("UTC");
+  const [c] = await db().insert(businessCalendars).values({ name: "24/7", timeZone: "UTC", hours: cal.hours, holidays: [] }).returning();
+  await db().insert(slaPolicies).values({ name: "All", position: 0, calendarId: c!.id, targets: { normal: { firstResponseMinutes: 60, resolutionMinutes: 240 } } });
+});
+
+async function ticketAnsweredAfter(minutes: number, subject: string) {
+  testClock.freeze(T0);
+  const { number } = await createTicketAsCustomer(alice.user, { subject, description: "Help", priority: "normal", category: null, idempotencyKey: randomUUID(), files: [] });
+  testClock.freeze(T0.getTime() + minutes * MIN);
+  await updateTicketAsAgent(agent.user, number, { version: 1, reply: { body: "Done", visibility: "public" }, status: "solved" });
+  return number;
+}
+
+describe("SLA reports", () => {
+  it("computes compliance, percentiles and CSAT, and exports CSV with formulas neutralized", async () => {
+    const a = await ticketAnsweredAfter(30, "Fast");
+    await ticketAnsweredAfter(90, "Slow");
+    await ticketAnsweredAfter(45, "+SUM(A1:A9)");
+    testClock.freeze(T0.getTime() + 100 * MIN);
+    await rateTicket(alice.user, a, { rating: "good", comment: null });
+    testClock.freeze(new Date("2026-03-10T12:00:00Z"));
+    const res = await call(reportsLoader, getRequest("/desk/reports/sla?from=2026-02-01&to=2026-03-10", agent));
+    const r = (res.data as { report: { weekly: { week: string; metric: string; met: number; total: number }[]; percentiles: Record<string, { median: number; p90: number; n: number }>; csat: { good: number; total: number }; breakdowns: Record<string, { label: string; firstResponse: { met: number; total: number }; csat: { good: number; total: number } }[]> } }).report;
+    expect(r.weekly.find((w) => w.metric === "firstResponse")).toEqual({ week: "2026-03-02", metric: "firstResponse", met: 2, total: 3 });
+    expect(r.weekly.find((w) => w.metric === "resolution")).toMatchObject({ met: 3, total: 3 });
+    expect(r.percentiles.firstResponse!.median).toBeCloseTo(45);
+    expect(r.percentiles.firstResponse!.p90).toBeCloseTo(81);
+    expect(r.csat).toEqual({ good: 1, total: 1 });
+    expect(r.breakdowns.priority).toEqual([expect.objectContaining({ label: "normal", firstResponse: { met: 2, total: 3 }, csat: { good: 1, total: 1 } })]);
+
+    const csv = await call(reportsLoader, getRequest("/desk/reports/sla?from=2026-02-01&to=2026-03-10&format=csv", agent));
+    expect(csv.headers.get("content-type")).toMatch(/text\/csv/);
+    const text = csv.data as string;
+    expect(text).toContain(`"'=HYPERLINK(""http://evil"")"`);
+    expect(text).toContain("'+SUM(A1:A9)");
+    expect(text).not.toMatch(/(^|,)[=+@]/m);
+    for (const bad of ["=1+1", "+1", "-1", "@SUM(1)", "\tx", "\rx"]) expect(csvCell(bad).replace(/^"/, "")[0]).toBe("'");
+    expect(toCsv([["a,b", 'say "hi"']])).toBe('"a,b","say ""hi"""\r\n');
+
+    const bad = await call(reportsLoader, getRequest("/desk/reports/sla?from=yesterday&to=2026-03-10", agent));
+    expect(bad.status).toBe(200);
+    expect((bad.data as { errors: Record<string, string> }).errors.from).toMatch(/YYYY-MM-DD/);
+  });
+});
