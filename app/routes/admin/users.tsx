@@ -137,7 +137,7 @@ export default function Users({ loaderData, actionData }: Route.ComponentProps) 
           Invite staff
         </h2>
         <FormError failure={inviteFailure} />
-        <Form method="post" className="form" noValidate key={success?.intent === "invite" ? success.at : "invite"}>
+        <Form method="post" className="form" noValidate aria-labelledby="invite-staff-title" key={success?.intent === "invite" ? success.at : "invite"}>
           <input type="hidden" name="intent" value="invite" />
           <div className="grid-2" style={{ alignItems: "start" }}>
             <Field
