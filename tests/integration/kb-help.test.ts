@@ -206,6 +206,11 @@ describe("authoring", () => {
     expect(res.status).toBe(400);
     expect((res.data as { fieldErrors: Record<string, string> }).fieldErrors.parentId).toMatch(/one level/);
     expect((await call(categoriesAction, postForm("/desk/kb/categories", { intent: "save", name: "Second child", parentId: parent.id, position: "2" }, agent))).status).toBe(200);
+    // Renaming and reordering an existing category; a parent cannot move under another category.
+    const renamed = await call(categoriesAction, postForm("/desk/kb/categories", { intent: "save", id: child.id, name: "Renamed child", slug: "renamed-child", parentId: parent.id, position: "7" }, agent));
+    expect(renamed.status).toBe(200);
+    const moveParent = await call(categoriesAction, postForm("/desk/kb/categories", { intent: "save", id: parent.id, name: "Parent", parentId: categoryId, position: "0" }, agent));
+    expect(moveParent.status).toBe(400);
   });
 });
 

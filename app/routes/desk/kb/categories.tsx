@@ -93,12 +93,25 @@ export default function KbCategories({ loaderData, actionData }: Route.Component
                 <td className="num">{c.position}</td>
                 <td className="num">{c.articleCount}</td>
                 <td>
-                  <Form method="post" className="inline-form">
-                    <input type="hidden" name="id" value={c.id} />
-                    <button type="submit" name="intent" value="delete" className="btn btn-ghost btn-sm" aria-label={`Delete ${c.name}`}>
-                      Delete
-                    </button>
-                  </Form>
+                  <details className="kb-category-edit">
+                    <summary aria-label={`Edit ${c.name}`}>Edit</summary>
+                    <Form method="post" className="form" aria-label={`Edit ${c.name}`}>
+                      <input type="hidden" name="id" value={c.id} />
+                      <Field label="Name" name="name" required maxLength={80} defaultValue={c.name} />
+                      <Field label="Slug" name="slug" maxLength={80} defaultValue={c.slug} />
+                      <Field label="Description" name="description" maxLength={300} defaultValue={c.description} />
+                      <SelectField label="Parent" name="parentId" options={parentOptions.filter((o) => o.value !== c.id)} defaultValue={c.parentId ?? ""} />
+                      <Field label="Position" name="position" type="number" min={0} max={1000} defaultValue={String(c.position)} />
+                      <div className="actions">
+                        <button type="submit" name="intent" value="save" className="btn btn-sm">
+                          Save
+                        </button>
+                        <button type="submit" name="intent" value="delete" className="btn btn-ghost btn-sm" aria-label={`Delete ${c.name}`}>
+                          Delete
+                        </button>
+                      </div>
+                    </Form>
+                  </details>
                 </td>
               </tr>
             ))}
