@@ -22,6 +22,7 @@ import {
   saveView,
 } from "~/modules/tickets/desk.server";
 import { deskViews, type DeskView } from "~/modules/tickets/views";
+import { reviewCount } from "~/modules/tickets/inbound.server";
 import { filtersFromParams, queueFiltersSchema, type QueueFilters } from "~/modules/tickets/filters";
 import { priorityLabels, statusLabels, ticketPriorities, ticketStatuses } from "~/modules/tickets/model";
 
@@ -61,14 +62,15 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     filters = saved.filters;
     savedViewId = saved.id;
   }
-  const [counts, page, saved, options, organizations] = await Promise.all([
+  const [counts, page, saved, options, organizations, inboxCount] = await Promise.all([
     deskViewCounts(user),
     deskQueue(user, { view, filters, ...query }),
     listSavedViews(user),
     assignmentOptions(),
     viewParam === "custom" ? organizationOptions() : Promise.resolve([]),
+    reviewCount(),
   ]);
-  return { viewParam, view, title, filters: filters ?? null, filterErrors, savedViewId, counts, saved, options, organizations, ...page, query, serverNow: now().toISOString(), viewerTimeZone: user.timeZone ?? null };
+  return { inboxCount, viewParam, view, title, filters: filters ?? null, filterErrors, savedViewId, counts, saved, options, organizations, ...page, query, serverNow: now().toISOString(), viewerTimeZone: user.timeZone ?? null };
 }
 
 const bulkSchema = z.object({
@@ -164,6 +166,17 @@ export default function DeskQueue({ loaderData, actionData }: Route.ComponentPro
           <li>
             <NavLink to="/desk/views/custom" className={() => (viewParam === "custom" ? "active" : "")}>
               + Custom view
+            </NavLink>
+          </li>
+        </ul>
+        <h3 className="sidebar-heading">Email</h3>
+        <ul>
+          <li>
+            <NavLink to="/desk/inbox">
+              <span>Email review</span>
+              <span className="count" aria-label={`${loaderData.inboxCount} emails to review`}>
+                {loaderData.inboxCount}
+              </span>
             </NavLink>
           </li>
         </ul>
