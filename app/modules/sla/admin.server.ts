@@ -8,7 +8,7 @@ import { now } from "~/lib/clock";
 import { validateCalendar, WEEKDAYS, type BusinessCalendar } from "./business-time";
 import { calendarFieldErrors } from "./calendar-form";
 import { enqueueSlaRecompute, latestSlaRecompute } from "./jobs.server";
-import { orderPolicies, slaMetrics, slaPriorities, type Targets } from "./policy";
+import { channels, orderPolicies, plans, runnableStatuses, slaMetrics, slaPriorities, type Targets } from "./policy";
 import { webhookUrlProblem } from "./webhook";
 
 export class SlaAdminError extends Error {
@@ -21,9 +21,7 @@ export class SlaAdminError extends Error {
   }
 }
 
-export const plans = ["standard", "enterprise", "beta"] as const;
-export const channels = ["web", "email", "api", "slack"] as const;
-export const runnableStatuses = ["new", "open", "pending", "on_hold"] as const;
+export { channels, plans, runnableStatuses };
 
 export async function slaOverview() {
   const [calendars, policies, rules, recompute] = await Promise.all([

@@ -12,6 +12,10 @@ export const slaMetricLabels: Record<SlaMetricName, string> = {
 };
 
 export const slaPriorities = ["low", "normal", "high", "urgent"] as const;
+export const plans = ["standard", "enterprise", "beta"] as const;
+export const channels = ["web", "email", "api", "slack"] as const;
+/** Statuses a clock may run in (and so may be chosen as pause statuses). */
+export const runnableStatuses = ["new", "open", "pending", "on_hold"] as const;
 export type SlaPriority = (typeof slaPriorities)[number];
 
 const minutes = z.number().positive().max(60 * 24 * 365).optional();

@@ -4,8 +4,8 @@ import { Field, FormError, SubmitButton } from "~/components/form";
 import { CheckboxGroup, MultiSelect } from "~/components/sla-admin";
 import { fieldErrorsOf, formValues, readForm, type FormFailure } from "~/lib/forms";
 import { notFound, requirePermission } from "~/modules/auth/guard.server";
-import { channels, getPolicy, plans, policyFormSchema, runnableStatuses, savePolicy, slaFormOptions, SlaAdminError, targetsFromForm } from "~/modules/sla/admin.server";
-import { slaMetricLabels, slaMetrics, slaPriorities } from "~/modules/sla/policy";
+import { getPolicy, policyFormSchema, savePolicy, slaFormOptions, SlaAdminError, targetsFromForm } from "~/modules/sla/admin.server";
+import { channels, plans, runnableStatuses, slaMetricLabels, slaMetrics, slaPriorities } from "~/modules/sla/policy";
 
 export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.title ?? "Policy"} · SLA · Admin` }];
 

@@ -4,8 +4,8 @@ import { Field, FormError, SubmitButton } from "~/components/form";
 import { CheckboxGroup, MultiSelect } from "~/components/sla-admin";
 import { fieldErrorsOf, formValues, readForm, type FormFailure } from "~/lib/forms";
 import { notFound, requirePermission } from "~/modules/auth/guard.server";
-import { getRule, plans, ruleFormSchema, saveRule, slaFormOptions, SlaAdminError } from "~/modules/sla/admin.server";
-import { slaMetricLabels, slaMetrics, slaPriorities } from "~/modules/sla/policy";
+import { getRule, ruleFormSchema, saveRule, slaFormOptions, SlaAdminError } from "~/modules/sla/admin.server";
+import { plans, slaMetricLabels, slaMetrics, slaPriorities } from "~/modules/sla/policy";
 
 export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.title ?? "Escalation rule"} · SLA · Admin` }];
 
