@@ -7,3 +7,4 @@ export * from "./tickets";
 export * from "./kb";
 export * from "./sla";
 export * from "./beta";
+export * from "./api";
