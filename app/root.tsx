@@ -13,6 +13,7 @@ import type { Route } from "./+types/root";
 import stylesheet from "./styles/app.css?url";
 import { useNonce } from "./components/nonce";
 import { AppShell } from "./components/app-shell";
+import { TimeZoneProvider } from "./components/time-zone";
 import { navigationFor } from "./components/navigation";
 
 export const links: Route.LinksFunction = () => [
@@ -25,6 +26,7 @@ export async function loader({ context }: Route.LoaderArgs) {
   return data({
     requestId: context.requestId,
     user: user ? { id: user.id, name: user.name, email: user.email, role: user.role } : null,
+    timeZone: user?.timeZone ?? "UTC",
     navigation: navigationFor(user?.role ?? null),
   });
 }
@@ -51,9 +53,11 @@ export function Layout({ children }: { children: React.ReactNode }) {
 
 export default function App({ loaderData }: Route.ComponentProps) {
   return (
-    <AppShell user={loaderData.user} navigation={loaderData.navigation}>
-      <Outlet />
-    </AppShell>
+    <TimeZoneProvider value={loaderData.timeZone}>
+      <AppShell user={loaderData.user} navigation={loaderData.navigation}>
+        <Outlet />
+      </AppShell>
+    </TimeZoneProvider>
   );
 }
 

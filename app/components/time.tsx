@@ -1,7 +1,9 @@
-/** A time shown relative ("3 hours ago") with the exact time on hover and for screen readers. */
+import { formatDateTime, useTimeZone } from "./time-zone";
+
+/** A time shown relative ("3 hours ago") with the exact time, in the viewer's time zone, on hover. */
 export function RelativeTime({ value, now = Date.now() }: { value: string | Date; now?: number }) {
   const date = typeof value === "string" ? new Date(value) : value;
-  const exact = date.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
+  const exact = formatDateTime(date, useTimeZone());
   return (
     <time dateTime={date.toISOString()} title={exact} suppressHydrationWarning>
       {relative(date.getTime(), now)}

@@ -1,4 +1,5 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
+import { isValidTimeZone } from "~/lib/dates";
 import { users } from "../../../db/schema";
 import { db } from "~/lib/db.server";
 import { now } from "~/lib/clock";
@@ -26,6 +27,8 @@ export async function signIn(input: {
   password: string;
   ip: string | null;
   userAgent?: string | null;
+  /** The browser's time zone: remembered on the first sign-in if the person has none yet. */
+  timeZone?: string | null;
 }): Promise<SignInResult> {
   const email = normalizeEmail(input.email);
   const ipKey = `signin:ip:${input.ip ?? "unknown"}`;
@@ -67,6 +70,9 @@ export async function signIn(input: {
   const created = await db().transaction(async (tx) => {
     const s = await createSession(tx, user.id, { ip: input.ip, userAgent: input.userAgent });
     await tx.update(users).set({ lastSignInAt: now() }).where(eq(users.id, user.id));
+    if (input.timeZone && isValidTimeZone(input.timeZone)) {
+      await tx.update(users).set({ timeZone: input.timeZone }).where(and(eq(users.id, user.id), isNull(users.timeZone)));
+    }
     await audit(tx, { actorId: user.id, action: "auth.sign_in", targetType: "user", targetId: user.id, ip: input.ip });
     return s;
   });

@@ -1,3 +1,4 @@
+import { useEffect, useState } from "react";
 import { Form, Link, redirect, useSearchParams } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/login";
@@ -14,6 +15,7 @@ export const signInSchema = z.object({
   email: z.string().trim().min(1, "Enter your email address.").max(320).email("Enter a valid email address."),
   password: z.string().min(1, "Enter your password.").max(1024, "That password is too long."),
   redirectTo: z.string().max(2048).optional(),
+  timeZone: z.string().max(64).optional(),
 });
 
 export async function loader({ context, request }: Route.LoaderArgs) {
@@ -33,6 +35,7 @@ export async function action({ request, context }: Route.ActionArgs) {
     password: parsed.data.password,
     ip: context.ip,
     userAgent: request.headers.get("user-agent"),
+    timeZone: parsed.data.timeZone,
   });
   if (!result.ok && result.reason === "rate_limited") {
     return formFailure(form, {}, `Too many sign-in attempts. Try again in ${result.retryAfterSeconds} seconds.`, 429, {
@@ -42,6 +45,13 @@ export async function action({ request, context }: Route.ActionArgs) {
   if (!result.ok) return formFailure(form, {}, "That email and password do not match an account.", 401);
   const to = safeRedirectPath(parsed.data.redirectTo, homePathFor(result.user.role));
   return redirect(to, { headers: { "Set-Cookie": sessionCookie(result.token, result.session.expiresAt) } });
+}
+
+/** Sends the browser's time zone with the sign-in (filled in once JavaScript runs). */
+function BrowserTimeZoneField() {
+  const [zone, setZone] = useState("");
+  useEffect(() => setZone(Intl.DateTimeFormat().resolvedOptions().timeZone ?? ""), []);
+  return <input type="hidden" name="timeZone" value={zone} />;
 }
 
 export default function Login({ actionData }: Route.ComponentProps) {
@@ -60,6 +70,7 @@ export default function Login({ actionData }: Route.ComponentProps) {
         <FormError failure={failure} />
         <Form method="post" className="form" noValidate>
           <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
+          <BrowserTimeZoneField />
           <Field
             label="Email"
             name="email"
