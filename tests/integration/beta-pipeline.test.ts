@@ -10,6 +10,8 @@ import {
   dealStageEvents,
   emailOutbox,
   organizations,
+  slaEvents,
+  tickets,
   users,
 } from "../../db/schema";
 import { createDatabase } from "../../db/client";
@@ -176,9 +178,12 @@ describe("beta pipeline: deal page", () => {
     const edits = await db().select().from(dealActivities).where(and(eq(dealActivities.dealId, deal.id), eq(dealActivities.kind, "edit")));
     expect(edits.map((e) => e.body)).toEqual(expect.arrayContaining(["Company: Editable → Editable GmbH", "Demo attendees: — → Eva"]));
     expect(edits.every((e) => e.actorId === sales.user.id)).toBe(true);
+    // The form as the browser sends it (hidden intent, submit button without a name) saves.
+    const again = await call(dealAction, postForm(`/beta/deals/${deal.id}`, { intent: "next-step", version: "2", nextStep: "Call back", nextStepDue: "2026-02-03" }, sales), { id: deal.id });
+    expect(again.status).toBe(302);
     const stale = await call(dealAction, postForm(`/beta/deals/${deal.id}`, { intent: "next-step", version: "1", nextStep: "Call", nextStepDue: "2026-02-02" }, sales), { id: deal.id });
     expect(stale.status).toBe(409);
-    const bad = await call(dealAction, postForm(`/beta/deals/${deal.id}`, { intent: "next-step", version: "2", nextStep: "Call", nextStepDue: "tomorrow" }, sales), { id: deal.id });
+    const bad = await call(dealAction, postForm(`/beta/deals/${deal.id}`, { intent: "next-step", version: "3", nextStep: "Call", nextStepDue: "tomorrow" }, sales), { id: deal.id });
     expect(bad.status).toBe(400);
     expect((bad.data as { fieldErrors: Record<string, string> }).fieldErrors.nextStepDue).toMatch(/date/);
   });
@@ -214,6 +219,27 @@ describe("beta pipeline: deal page", () => {
     await db().update(agreements).set({ caseStudyConsent: "full" }).where(eq(agreements.dealId, deal.id));
     const ok = await call(dealAction, postForm(`/beta/deals/${deal.id}`, { intent: "case-study", version: String(version), caseStudyStage: "interview" }, sales), { id: deal.id });
     expect(ok.status).toBe(302);
+  });
+});
+
+describe("beta pipeline: support health", () => {
+  it("shows a green badge for a quiet onboarded customer and turns red after a breached ticket", async () => {
+    const deal = await newDeal("Healthy Co", [["Hana", "hana@healthy.example"]]);
+    await satisfyGates(deal.id);
+    const r = await moveDeal({ id: sales.user.id, name: "M" }, deal.id, { to: "onboarded" });
+    const orgId = r.onboarding!.organizationId;
+    await db().insert(dealActivities).values({ dealId: deal.id, kind: "call", body: "Check-in", actorId: sales.user.id });
+    type Board = { board: { cards: { id: string; health: { level: string; reasons: string[] } | null }[] } };
+    const cardOf = async () => ((await call(boardLoader, getRequest("/beta", sales))).data as Board).board.cards.find((c) => c.id === deal.id)!;
+    expect((await cardOf()).health!.level).toBe("green");
+    const requester = await createUser(db(), { role: "customer", organizationId: orgId });
+    const [ticket] = await db().insert(tickets).values({ organizationId: orgId, requesterId: requester.id, subject: "Down", status: "open", firstResponseDueAt: new Date(Date.now() - 3_600_000) }).returning();
+    await db().insert(slaEvents).values({ ticketId: ticket!.id, metric: "first_response", kind: "breach", cycle: 1, at: new Date() });
+    const card = await cardOf();
+    expect(card.health).toMatchObject({ level: "red", reasons: expect.arrayContaining(["1 SLA breach in 30 days"]) });
+    // Agents read the same panel on the deal page.
+    const panel = await call(dealLoader, getRequest(`/beta/deals/${deal.id}`, agent), { id: deal.id });
+    expect(panel.data).toMatchObject({ full: false, health: { level: "red", breaches30d: 1, openTickets: 1 } });
   });
 });
 

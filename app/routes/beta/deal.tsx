@@ -251,6 +251,11 @@ export default function DealPage({ loaderData, actionData }: Route.ComponentProp
         </div>
       ) : null}
       <FormError failure={failure} />
+      {failure && !failure.formError && Object.keys(fe).length ? (
+        <div className="alert alert-error" role="alert">
+          Not saved: {Object.values(fe).join(" ")}
+        </div>
+      ) : null}
       {failure?.values.intent === "move" && failure.values.to === "lost" && !failure.values.lostReason ? <LostReasonForm dealId={deal.id} version={deal.version} company={deal.company} /> : null}
 
       <div className="beta-deal-layout">
@@ -264,7 +269,7 @@ export default function DealPage({ loaderData, actionData }: Route.ComponentProp
               <input type="hidden" name="version" value={deal.version} />
               <Field label="Next step" name="nextStep" defaultValue={v("nextStep", deal.nextStep)} maxLength={300} error={fe.nextStep} />
               <Field label="Due" name="nextStepDue" type="date" defaultValue={v("nextStepDue", deal.nextStepDueAt?.slice(0, 10))} error={fe.nextStepDue} />
-              <SubmitButton className="btn btn-sm" name="intent" value="next-step">
+              <SubmitButton className="btn btn-sm">
                 Save next step
               </SubmitButton>
             </Form>
@@ -327,7 +332,7 @@ export default function DealPage({ loaderData, actionData }: Route.ComponentProp
                 <textarea id="deal-notes" name="notes" rows={4} defaultValue={v("notes", deal.notes)} />
               </div>
               <div className="actions beta-span">
-                <SubmitButton name="intent" value="edit" pendingText="Saving…">
+                <SubmitButton pendingText="Saving…">
                   Save details
                 </SubmitButton>
               </div>
@@ -384,7 +389,7 @@ export default function DealPage({ loaderData, actionData }: Route.ComponentProp
                 <textarea id="log-body" name="body" rows={2} defaultValue={failure?.values.intent === "log" ? failure.values.body : ""} aria-invalid={fe.body ? true : undefined} />
                 {fe.body ? <span className="error">{fe.body}</span> : null}
               </div>
-              <SubmitButton className="btn btn-sm" name="intent" value="log">
+              <SubmitButton className="btn btn-sm">
                 Add to timeline
               </SubmitButton>
             </Form>
@@ -440,7 +445,7 @@ export default function DealPage({ loaderData, actionData }: Route.ComponentProp
               <Field label="Name" name="name" defaultValue={failure?.values.intent === "add-contact" ? failure.values.name : ""} error={fe.name} />
               <Field label="Email" name="email" type="email" defaultValue={failure?.values.intent === "add-contact" ? failure.values.email : ""} error={fe.email} />
               <Field label="Role" name="role" placeholder="CTO, champion…" />
-              <SubmitButton className="btn btn-sm" name="intent" value="add-contact">
+              <SubmitButton className="btn btn-sm">
                 Add contact
               </SubmitButton>
             </Form>
@@ -544,7 +549,7 @@ function AgreementPanel({ dealId, version, agreement, failure }: { dealId: strin
           <textarea id="ag-obligations" name="feedbackObligations" rows={2} defaultValue={v("feedbackObligations", agreement?.feedbackObligations)} />
         </div>
         <div className="actions beta-span">
-          <SubmitButton name="intent" value="agreement" pendingText="Saving…">
+          <SubmitButton pendingText="Saving…">
             Save agreement
           </SubmitButton>
           {agreement?.hasDocument ? (

@@ -60,7 +60,7 @@ export default function BetaFeedback({ loaderData, actionData }: Route.Component
         <Form method="post" className="inline-form">
           <input type="hidden" name="intent" value="promote" />
           <Field label="Promote ticket number" name="ticketNumber" inputMode="numeric" error={failure?.fieldErrors.ticketNumber} />
-          <SubmitButton className="btn btn-secondary btn-sm" name="intent" value="promote">
+          <SubmitButton className="btn btn-secondary btn-sm">
             Promote to feedback
           </SubmitButton>
         </Form>
