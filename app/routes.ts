@@ -10,6 +10,7 @@ export default [
   route("reset-password/:token", "routes/auth/reset-password.tsx"),
   route("invite/:token", "routes/auth/invite.tsx"),
   route("account", "routes/auth/account.tsx"),
+  route("account/tokens", "routes/auth/tokens.tsx"),
   // customers
   route("portal", "routes/portal/tickets.tsx"),
   route("portal/organization", "routes/portal/home.tsx"),
@@ -61,4 +62,14 @@ export default [
   route("admin/mailbox/:id", "routes/admin/mailbox-message.tsx"),
   // provider webhooks (signed; exempt from the CSRF origin check)
   route("webhooks/resend", "routes/webhooks/resend.tsx"),
+  // public API (bearer tokens; problem+json errors) and its reference
+  route("api/v1/openapi.json", "routes/api/openapi.ts"),
+  route("api/v1/tickets", "routes/api/tickets.ts"),
+  route("api/v1/tickets/:number", "routes/api/ticket.ts"),
+  route("api/v1/tickets/:number/replies", "routes/api/ticket-replies.ts"),
+  route("api/v1/kb/search", "routes/api/kb-search.ts"),
+  route("api/v1/kb/articles/:slug", "routes/api/kb-article.ts"),
+  route("api/v1/me", "routes/api/me.ts"),
+  route("api/v1/*", "routes/api/not-found.ts"),
+  route("docs/api", "routes/api/docs.tsx"),
 ] satisfies RouteConfig;

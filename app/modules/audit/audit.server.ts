@@ -16,7 +16,9 @@ export type AuditAction =
   | "user.enabled"
   | "user.profile_updated"
   | "organization.created"
-  | "organization.updated";
+  | "organization.updated"
+  | "api_token.created"
+  | "api_token.revoked";
 
 export interface AuditInput {
   actorId: string | null;

@@ -18,6 +18,8 @@ export const permissions = {
   "view:admin": ["admin"],
   // account
   "update:account:own": ["customer", "agent", "sales", "admin"],
+  // personal API tokens (/account/tokens); which scopes a role may grant: modules/api/scopes.ts
+  "manage:api-tokens:own": ["customer", "agent", "sales", "admin"],
   // users and organizations
   "manage:users": ["admin"],
   "invite:staff": ["admin"],

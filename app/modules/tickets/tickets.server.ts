@@ -86,6 +86,8 @@ export interface NewTicketInput {
   category: string | null;
   idempotencyKey: string;
   files: UploadedFile[];
+  /** "api" for tickets filed through /api/v1; the portal form is "web". */
+  channel?: "web" | "api";
 }
 
 /**
@@ -110,7 +112,7 @@ export async function createTicketAsCustomer(actor: Actor, input: NewTicketInput
         subject: input.subject,
         priority: input.priority,
         category: input.category,
-        channel: "web",
+        channel: input.channel ?? "web",
         status: "new",
         idempotencyKey: input.idempotencyKey,
         createdAt: at,
@@ -129,10 +131,10 @@ export async function createTicketAsCustomer(actor: Actor, input: NewTicketInput
     const ticket = inserted[0]!;
     const [message] = await tx
       .insert(ticketMessages)
-      .values({ ticketId: ticket.id, authorId: actor.id, visibility: "public", channel: "web", body: input.description, createdAt: at })
+      .values({ ticketId: ticket.id, authorId: actor.id, visibility: "public", channel: input.channel ?? "web", body: input.description, createdAt: at })
       .returning({ id: ticketMessages.id });
     await storeAttachments(tx, ticket.id, message!.id, actor.id, input.files);
-    await tx.insert(ticketEvents).values({ ticketId: ticket.id, actorId: actor.id, at, type: "created", data: { channel: "web", priority: input.priority } });
+    await tx.insert(ticketEvents).values({ ticketId: ticket.id, actorId: actor.id, at, type: "created", data: { channel: input.channel ?? "web", priority: input.priority } });
     await recomputeTicketSla(tx, ticket.id);
     const [requester] = await tx.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, actor.id));
     await enqueueEmail(tx, {

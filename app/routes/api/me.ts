@@ -1,0 +1,18 @@
+import type { Route } from "./+types/me";
+import { emptyQuery, operationById } from "~/modules/api/operations";
+import { handleApi, json, methodNotAllowed, parseRequest } from "~/modules/api/http.server";
+
+const op = operationById("getMe");
+
+// GET /api/v1/me
+export async function loader({ request, params }: Route.LoaderArgs) {
+  return handleApi(request, op.scope, async ({ principal }) => {
+    parseRequest({ query: emptyQuery }, request, params);
+    const { user, token } = principal;
+    return json({ user, token: { ...token, expiresAt: token.expiresAt.toISOString() } });
+  });
+}
+
+export function action() {
+  return methodNotAllowed(["GET"]);
+}
