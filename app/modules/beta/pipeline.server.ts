@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, ne } from "drizzle-orm";
-import { agreements, betaDeals, betaPrograms, users } from "../../../db/schema";
+import { agreements, betaDeals, type betaPrograms, users } from "../../../db/schema";
 import { db, type Database } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { now } from "~/lib/clock";
