@@ -11,6 +11,7 @@ import { action as deskTicketAction, loader as deskTicketLoader } from "~/routes
 import { loader as deskQueueLoader } from "~/routes/desk/queue";
 import { loader as attachmentLoader } from "~/routes/tickets/attachment";
 import { createOrganization, createUser } from "../support/factories";
+import { createKbArticle } from "../../db/seed/kb";
 import { call, getRequest, postForm, signInAs, url, type SignedIn } from "../support/requests";
 
 function multipart(path: string, fields: Record<string, string>, files: { name: string; type: string; content: string }[], as: SignedIn) {
@@ -136,6 +137,22 @@ describe("customers file and follow tickets", () => {
     const signedOut = await call(portalListLoader, getRequest("/portal"));
     expect(signedOut.status).toBe(302);
     expect(signedOut.location).toBe("/login?redirectTo=%2Fportal");
+  });
+});
+
+describe("deflection in the ticket form", () => {
+  it("without JavaScript shows matching articles once before filing, then files on the second submit", async () => {
+    await createKbArticle(db(), { title: "Resetting the quantum widget", body: "How to reset the quantum widget when it hangs.", visibility: "customers" });
+    const fields = { subject: "Quantum widget hangs", description: "The quantum widget hangs every morning.", priority: "normal", category: "Problem", idempotencyKey: randomUUID(), intent: "submit" };
+    const first = await call(newTicketAction, multipart("/portal/tickets/new", fields, [], alice));
+    expect(first.status).toBe(200);
+    const shown = first.data as { checkFirst: { title: string }[] };
+    expect(shown.checkFirst.map((a) => a.title)).toContain("Resetting the quantum widget");
+    const second = await call(newTicketAction, multipart("/portal/tickets/new", { ...fields, kbCheckedFirst: "1" }, [], alice));
+    expect(second.status).toBe(302);
+    // With JavaScript (the flag the page adds once hydrated) there is no extra step.
+    const js = await call(newTicketAction, multipart("/portal/tickets/new", { ...fields, idempotencyKey: randomUUID(), kbSuggestionsSeen: "1" }, [], alice));
+    expect(js.status).toBe(302);
   });
 });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { useEffect, useState } from "react";
 import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/new-ticket";
@@ -10,6 +11,8 @@ import { requirePermission } from "~/modules/auth/guard.server";
 import { prioritiesForPlan, priorityLabels, ticketCategories, ticketPriorities } from "~/modules/tickets/model";
 import { createTicketAsCustomer, TicketError } from "~/modules/tickets/tickets.server";
 import { filesFrom, readTicketForm } from "~/modules/tickets/uploads.server";
+import { ArticleSuggestions } from "~/components/kb-suggestions";
+import { checkFirstSuggestions, recordTicketFiled } from "~/modules/kb/deflection.server";
 import { organizations } from "../../../db/schema";
 import { eq } from "drizzle-orm";
 
@@ -46,8 +49,13 @@ export async function action({ request, context }: Route.ActionArgs) {
   }
   const { files, error } = await filesFrom(form);
   if (error) return formFailure(form, { attachments: error });
+  // Without JavaScript the suggestions could not appear while typing: show them once first.
+  const suggestions = await checkFirstSuggestions(user, { subject: parsed.data.subject, description: parsed.data.description, form });
+  if (suggestions) {
+    return data({ ok: true as const, checkFirst: suggestions, hadFiles: files.length > 0, values: formValues(form) });
+  }
   try {
-    const { number } = await createTicketAsCustomer(user, {
+    const { number, created } = await createTicketAsCustomer(user, {
       subject: parsed.data.subject,
       description: parsed.data.description,
       priority: parsed.data.priority,
@@ -55,6 +63,7 @@ export async function action({ request, context }: Route.ActionArgs) {
       idempotencyKey: parsed.data.idempotencyKey,
       files,
     });
+    if (created) await recordTicketFiled({ userId: user.id });
     return redirect(`/portal/tickets/${number}?created=1`);
   } catch (e) {
     if (e instanceof TicketError) return formFailure(form, e.field ? { [e.field]: e.message } : {}, e.field ? undefined : e.message, e.status);
@@ -62,10 +71,18 @@ export async function action({ request, context }: Route.ActionArgs) {
   }
 }
 
+/** With JavaScript the suggestions appear while typing, so the "check these first" step is skipped. */
+function SuggestionsSeenFlag() {
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  return hydrated ? <input type="hidden" name="kbSuggestionsSeen" value="1" /> : null;
+}
+
 export default function NewTicket({ loaderData, actionData }: Route.ComponentProps) {
   const failure = actionData && !actionData.ok ? actionData : undefined;
-  const preview = actionData && actionData.ok ? actionData : undefined;
-  const values = failure?.values ?? preview?.values ?? {};
+  const preview = actionData && actionData.ok && "preview" in actionData ? actionData : undefined;
+  const checkFirst = actionData && actionData.ok && "checkFirst" in actionData ? actionData : undefined;
+  const values = failure?.values ?? preview?.values ?? checkFirst?.values ?? {};
   return (
     <>
       <div className="page-header">
@@ -77,10 +94,32 @@ export default function NewTicket({ loaderData, actionData }: Route.ComponentPro
           Back to my tickets
         </Link>
       </div>
+      <div className="ticket-form-layout">
       <div className="card">
         <FormError failure={failure} />
+        {checkFirst ? (
+          <section className="alert alert-info" aria-labelledby="check-first-title" role="status">
+            <h2 id="check-first-title" className="card-title">
+              Check these first
+            </h2>
+            <p>These help articles may already answer your question:</p>
+            <ul>
+              {checkFirst.checkFirst.map((s) => (
+                <li key={s.id}>
+                  <a href={`${s.url}?ref=ticket-form`}>{s.title}</a>
+                </li>
+              ))}
+            </ul>
+            <p className="small">
+              Still need help? Press “Submit ticket” again to file it.
+              {checkFirst.hadFiles ? " Please choose your attachments again." : ""}
+            </p>
+          </section>
+        ) : null}
         <Form method="post" encType="multipart/form-data" className="form" noValidate aria-label="New ticket">
           <input type="hidden" name="idempotencyKey" value={values.idempotencyKey ?? loaderData.idempotencyKey} />
+          {checkFirst ? <input type="hidden" name="kbCheckedFirst" value="1" /> : null}
+          <SuggestionsSeenFlag />
           <Field label="Subject" name="subject" required maxLength={200} defaultValue={values.subject} error={failure?.fieldErrors.subject} />
           <div className="field">
             <label htmlFor="description">Description</label>
@@ -138,6 +177,8 @@ export default function NewTicket({ loaderData, actionData }: Route.ComponentPro
             </SubmitButton>
           </div>
         </Form>
+      </div>
+      <ArticleSuggestions fields={["subject", "description"]} initial={checkFirst?.checkFirst ?? []} />
       </div>
     </>
   );
