@@ -99,3 +99,23 @@ describe("SLA engine: policies and recompute", () => {
     expect(view.metrics.find((m) => m.metric === "firstResponse")!.state).toBe("achieved");
   });
 });
+
+describe("seedSla", () => {
+  it("creates the demo calendars, ordered policies and a rule, and recomputes existing tickets", async () => {
+    const { seedSla } = await import("../../db/seed/sla");
+    testClock.freeze(T0);
+    const t = await newTicket(); // Acme is on the enterprise plan
+    const beta = await createOrganization(db(), { name: "Beta Co", plan: "beta" });
+    const carol = (await createUser(db(), { role: "customer", organizationId: beta.id, name: "Carol" })) as Actor;
+    const b = await newTicket(carol);
+    const result = await db().transaction((tx) => seedSla(tx, { notifyUserIds: [agent.id], at: T0 }));
+    const [enterprise] = await db().select().from(tickets).where(eq(tickets.id, t.id));
+    const [betaTicket] = await db().select().from(tickets).where(eq(tickets.id, b.id));
+    expect(enterprise!.slaPolicyId).toBe(result.policyIds.enterprise);
+    expect(enterprise!.firstResponseDueAt?.toISOString()).toBe("2026-03-02T13:00:00.000Z"); // 4 h, 24/7
+    expect(betaTicket!.slaPolicyId).toBe(result.policyIds.beta);
+    expect(betaTicket!.firstResponseDueAt?.toISOString()).toBe("2026-03-02T13:00:00.000Z"); // 10:00–14:00 Berlin office hours
+    const view = await getTicketSlaClocks(b.id);
+    expect(view.businessHours).toBe(true);
+  });
+});

@@ -13,6 +13,8 @@ declare module "vitest" {
     baseUrl: string;
     /** Chromium executable, or "" when none was found (outside CI the browser tests are skipped). */
     chromiumPath: string;
+    /** JSON file {"offsetMs": n} the server reads as its test clock (TEST_CLOCK_FILE). */
+    testClockFile: string;
   }
 }
 
@@ -43,6 +45,7 @@ export default async function setup(project: TestProject) {
     console.warn("Chromium not found: browser tests are skipped (set CHROMIUM_PATH or `apt-get install chromium`).");
     project.provide("chromiumPath", "");
     project.provide("baseUrl", "");
+    project.provide("testClockFile", "");
     return;
   }
   const root = resolve(import.meta.dirname, "../..");
@@ -59,6 +62,10 @@ export default async function setup(project: TestProject) {
     SEED_DEMO: "true",
     RUN_JOBS: "true",
     JOB_POLL_MS: "200",
+    // A test clock the browser tests move by writing this file (app/lib/clock.ts), and a fast SLA sweep.
+    ALLOW_TEST_CLOCK: "true",
+    TEST_CLOCK_FILE: join(dataDir, "clock.json"),
+    SLA_SWEEP_MS: "500",
     LOG_LEVEL: "warn",
   };
   delete env.RESEND_API_KEY;
@@ -98,6 +105,7 @@ export default async function setup(project: TestProject) {
 
   project.provide("baseUrl", baseUrl);
   project.provide("chromiumPath", chromiumPath);
+  project.provide("testClockFile", join(dataDir, "clock.json"));
 
   return async () => {
     const exited = new Promise<void>((r) => child.once("exit", () => r()));

@@ -19,7 +19,8 @@ export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.title ?
 
 function zones(): string[] {
   try {
-    return Intl.supportedValuesOf("timeZone");
+    const list = Intl.supportedValuesOf("timeZone");
+    return list.includes("UTC") ? list : ["UTC", ...list];
   } catch {
     return ["UTC", "Europe/Berlin", "Europe/London", "America/New_York"];
   }

@@ -157,7 +157,7 @@ export default function SlaAdmin({ loaderData, actionData }: Route.ComponentProp
         )}
       </section>
 
-      <div className="grid-2">
+      <div className="grid-2 sla-admin-grid">
         <section className="card" aria-labelledby="calendars-heading">
           <div className="page-header">
             <h2 id="calendars-heading" className="card-title">
