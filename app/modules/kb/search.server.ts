@@ -65,23 +65,23 @@ export async function searchArticles(reader: KbReader, rawQuery: string, options
   }>(
     await db().execute(sql`
       with q as (select websearch_to_tsquery('english', ${query}) as query),
-      matches as (
-        select a.id, a.slug, a.title, a.summary, a.body, a.category_id, a.updated_at,
-               ts_rank(a.search_vector, q.query) as rank, q.query as query
+      page as (
+        -- One pass over the matches: rank, total (window count) and the page, without the bodies.
+        select a.id, ts_rank(a.search_vector, q.query) as rank, a.updated_at, count(*) over () as total, q.query as query
         from kb_articles a, q
         where a.search_vector @@ q.query
           and a.status = 'published'
           and a.visibility = any(${vis})
-      ),
-      page as (
-        select * from matches order by rank desc, updated_at desc, id limit ${pageSize} offset ${(page - 1) * pageSize}
+        order by rank desc, a.updated_at desc, a.id
+        limit ${pageSize} offset ${(page - 1) * pageSize}
       )
-      select p.id, p.slug, p.title, p.summary, c.name as category_name, p.updated_at, p.rank,
+      select p.id, a.slug, a.title, a.summary, c.name as category_name, p.updated_at, p.rank, p.total,
              ts_headline('english',
-               regexp_replace(p.summary || ' ' || p.body, '[#*\`>|_~]+|\\]\\([^)]*\\)|[\\[\\]]|[\\u0001-\\u0008]', ' ', 'g'),
-               p.query, ${HEADLINE_OPTIONS}) as snippet,
-             (select count(*) from matches) as total
-      from page p left join kb_categories c on c.id = p.category_id
+               regexp_replace(a.summary || ' ' || a.body, '[#*\`>|_~]+|\\]\\([^)]*\\)|[\\[\\]]|[\\u0001-\\u0008]', ' ', 'g'),
+               p.query, ${HEADLINE_OPTIONS}) as snippet
+      from page p
+      join kb_articles a on a.id = p.id
+      left join kb_categories c on c.id = a.category_id
       order by p.rank desc, p.updated_at desc, p.id
     `),
   );
