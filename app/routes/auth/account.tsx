@@ -1,4 +1,4 @@
-import { Form, redirect, useSearchParams } from "react-router";
+import { Form, Link, redirect, useSearchParams } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/account";
 import { Field, FormError, SelectField, SubmitButton } from "~/components/form";
@@ -209,6 +209,9 @@ export default function Account({
             {profile.email} · {profile.role}
           </p>
         </div>
+        <Link className="btn btn-secondary" to="/account/tokens">
+          API tokens
+        </Link>
       </div>
       {saved ? (
         <div className="alert alert-success" role="status">

@@ -93,8 +93,8 @@ export default function ApiTokens({ loaderData, actionData }: Route.ComponentPro
           </h2>
           <p>Copy it now: it is shown only this once, and we store only a hash of it.</p>
           <p>
-            <label htmlFor="new-token">Token</label>
-            <input id="new-token" readOnly value={created.token} style={{ width: "100%", fontFamily: "var(--mono)" }} />
+            <label htmlFor="new-token">New token (shown once)</label>
+            <input id="new-token" readOnly value={created.token} style={{ width: "100%", fontFamily: "var(--mono)", padding: "8px 10px", lineHeight: 1.5 }} />
           </p>
           <p className="small muted">Use it as the header Authorization: Bearer {created.token.slice(0, 10)}…</p>
         </section>
@@ -105,13 +105,18 @@ export default function ApiTokens({ loaderData, actionData }: Route.ComponentPro
           Create a token
         </h2>
         <FormError failure={failure} />
-        <Form method="post">
+        {/* Remounted after a creation, so the form comes back empty. */}
+        <Form method="post" key={created?.token ?? "new"}>
           <Field label="Name" name="name" required maxLength={80} hint="What will use it, e.g. “Nightly export”." error={failure?.fieldErrors.name} defaultValue={failure?.values.name} />
-          <fieldset className="field" aria-describedby={failure?.fieldErrors.scopes ? "scopes-error" : undefined}>
+          <fieldset
+            className="field"
+            aria-describedby={failure?.fieldErrors.scopes ? "scopes-error" : undefined}
+            style={{ border: "1px solid var(--border)", borderRadius: "var(--radius)", padding: "var(--space-3) var(--space-4)" }}
+          >
             <legend>Scopes</legend>
             {scopes.map((s) => (
               <div key={s.scope}>
-                <label>
+                <label style={{ fontWeight: 400 }}>
                   <input type="checkbox" name="scopes" value={s.scope} defaultChecked={chosen ? chosen.has(s.scope) : s.scope.endsWith(":read")} /> <code>{s.scope}</code>{" "}
                   <span className="muted small">{s.description}</span>
                 </label>
@@ -176,7 +181,7 @@ export default function ApiTokens({ loaderData, actionData }: Route.ComponentPro
                       {t.state === "active" ? (
                         <Form method="post">
                           <input type="hidden" name="tokenId" value={t.id} />
-                          <button type="submit" className="btn btn-danger btn-sm" name="intent" value="revoke" aria-label={`Revoke ${t.name}`}>
+                          <button type="submit" className="btn btn-danger btn-sm" name="intent" value="revoke" aria-label={`Revoke ${t.name} (${t.prefix}…)`}>
                             Revoke
                           </button>
                         </Form>
