@@ -1,6 +1,8 @@
 import type { Database } from "../client";
 import { createInvitation, createOrganization, createUser } from "./factories";
+import { seedBeta } from "./beta";
 import { seedKnowledgeBase } from "./kb";
+import { seedSla } from "./sla";
 import { seedTickets } from "./tickets";
 
 export const DEMO_PASSWORD = "demo-password-2026";
@@ -57,5 +59,15 @@ export async function seedDemo(db: Database): Promise<void> {
       admin: ids.admin!,
     });
     await seedKnowledgeBase(tx, { authorId: ids.agent! });
+    await seedSla(tx, { notifyUserIds: [ids.agent!] });
+    await seedBeta(tx, {
+      salesUserId: ids.sales!,
+      adminUserId: ids.admin!,
+      globexOrganizationId: globex.id,
+      globexContacts: [
+        { userId: ids.carol!, name: "Carol Chen", email: "carol@globex.test" },
+        { userId: ids.dan!, name: "Dan Duarte", email: "dan@globex.test" },
+      ],
+    });
   });
 }
