@@ -19,14 +19,16 @@ export async function healthFor(organizationIds: string[], executor: Executor = 
   const result = new Map<string, OrganizationHealth>();
   if (organizationIds.length === 0) return result;
   const at = now();
+  // An ISO string, not a Date: postgres.js does not serialize Dates in raw SQL parameters.
+  const atIso = at.toISOString();
   const ids = sql.join(organizationIds.map((id) => sql`${id}::uuid`), sql`, `);
   const [hasSlaEvents] = rowsOf<{ present: boolean }>(await executor.execute(sql`select to_regclass('public.sla_events') is not null as present`));
   const breachSource = hasSlaEvents?.present
     ? sql`(select count(*)::int from sla_events e join tickets t2 on t2.id = e.ticket_id
-           where t2.organization_id = o.id and e.kind = 'breach' and e.at > ${at}::timestamptz - ${DAYS_30})`
-    : sql`(select count(*)::int from tickets t2 where t2.organization_id = o.id and t2.created_at > ${at}::timestamptz - ${DAYS_30} and (
-           (t2.first_response_due_at is not null and coalesce(t2.first_responded_at, ${at}::timestamptz) > t2.first_response_due_at)
-        or (t2.resolution_due_at is not null and coalesce(t2.solved_at, ${at}::timestamptz) > t2.resolution_due_at)))`;
+           where t2.organization_id = o.id and e.kind = 'breach' and e.at > ${atIso}::timestamptz - ${DAYS_30})`
+    : sql`(select count(*)::int from tickets t2 where t2.organization_id = o.id and t2.created_at > ${atIso}::timestamptz - ${DAYS_30} and (
+           (t2.first_response_due_at is not null and coalesce(t2.first_responded_at, ${atIso}::timestamptz) > t2.first_response_due_at)
+        or (t2.resolution_due_at is not null and coalesce(t2.solved_at, ${atIso}::timestamptz) > t2.resolution_due_at)))`;
   const warningSource = hasSlaEvents?.present
     ? sql`or exists (select 1 from sla_events w where w.ticket_id = t3.id and w.kind = 'warning')`
     : sql``;
@@ -45,10 +47,10 @@ export async function healthFor(organizationIds: string[], executor: Executor = 
         (select count(*)::int from tickets t where t.organization_id = o.id and t.status not in ('solved', 'closed') and t.merged_into_id is null) as open_tickets,
         ${breachSource} as breaches,
         (select count(*)::int from tickets t3 where t3.organization_id = o.id and t3.status in ('new', 'open') and t3.merged_into_id is null and (
-           least(t3.first_response_due_at, t3.next_response_due_at, t3.resolution_due_at) between ${at}::timestamptz and ${at}::timestamptz + interval '4 hours'
+           least(t3.first_response_due_at, t3.next_response_due_at, t3.resolution_due_at) between ${atIso}::timestamptz and ${atIso}::timestamptz + interval '4 hours'
            ${warningSource})) as at_risk,
-        (select count(*)::int from csat_ratings c join tickets t4 on t4.id = c.ticket_id where t4.organization_id = o.id and c.rating = 'good' and c.created_at > ${at}::timestamptz - ${DAYS_30}) as good,
-        (select count(*)::int from csat_ratings c join tickets t4 on t4.id = c.ticket_id where t4.organization_id = o.id and c.rating = 'bad' and c.created_at > ${at}::timestamptz - ${DAYS_30}) as bad,
+        (select count(*)::int from csat_ratings c join tickets t4 on t4.id = c.ticket_id where t4.organization_id = o.id and c.rating = 'good' and c.created_at > ${atIso}::timestamptz - ${DAYS_30}) as good,
+        (select count(*)::int from csat_ratings c join tickets t4 on t4.id = c.ticket_id where t4.organization_id = o.id and c.rating = 'bad' and c.created_at > ${atIso}::timestamptz - ${DAYS_30}) as bad,
         (select max(t5.last_customer_message_at) from tickets t5 where t5.organization_id = o.id) as last_message,
         (select max(a.at) from deal_activities a join beta_deals d on d.id = a.deal_id where d.organization_id = o.id and a.kind in ('call', 'meeting', 'email', 'note')) as last_activity
       from organizations o where o.id in (${ids})`),
