@@ -78,15 +78,10 @@ describe.runIf(hasBrowser())("help center (Chromium)", () => {
     await context.close();
   });
 
-  it("a customer starting a ticket sees suggested articles (once the ticket form includes them)", async (ctx) => {
+  it("a customer starting a ticket sees suggested articles", async () => {
     const { page, context, errors } = await openPage(browser);
     await signIn(page, "bob@acme.test");
     await page.goto("/portal/tickets/new");
-    if ((await page.locator(".kb-suggestions").count()) === 0) {
-      await context.close();
-      ctx.skip();
-      return;
-    }
     await page.getByLabel("Subject").fill("CSV export keeps timing out");
     const suggestion = page.locator(".kb-suggestions").getByRole("link", { name: /CSV export fails or times out/ });
     await expect.poll(() => suggestion.count(), { timeout: 10_000 }).toBe(1);
