@@ -11,6 +11,7 @@ import { operationById, problemSchema } from "~/modules/api/operations";
 import * as ticketsRoute from "~/routes/api/tickets";
 import * as ticketRoute from "~/routes/api/ticket";
 import * as repliesRoute from "~/routes/api/ticket-replies";
+import * as slaRoute from "~/routes/api/ticket-sla";
 import * as kbSearchRoute from "~/routes/api/kb-search";
 import * as kbArticleRoute from "~/routes/api/kb-article";
 import * as meRoute from "~/routes/api/me";
@@ -38,6 +39,7 @@ const routesByOperation: Record<string, RouteModule> = {
   getTicket: ticketRoute,
   updateTicket: ticketRoute,
   replyToTicket: repliesRoute,
+  getTicketSla: slaRoute,
   searchArticles: kbSearchRoute,
   getArticle: kbArticleRoute,
   getMe: meRoute,
@@ -70,6 +72,10 @@ const cases: Record<string, { good: Case; bad: Case }> = {
   replyToTicket: {
     good: { request: async () => apiRequest("POST", `/api/v1/tickets/${ticketNumber}/replies`, customer, { body: { body: "More detail." } }), params: n },
     bad: { request: async () => apiRequest("POST", `/api/v1/tickets/${ticketNumber}/replies`, customer, { body: {} }), params: n },
+  },
+  getTicketSla: {
+    good: { request: async () => apiRequest("GET", `/api/v1/tickets/${ticketNumber}/sla`, agent), params: n },
+    bad: { request: async () => apiRequest("GET", `/api/v1/tickets/${ticketNumber}/sla`, stranger), params: n },
   },
   searchArticles: {
     good: { request: async () => apiRequest("GET", "/api/v1/kb/search?q=contract", customer) },
@@ -109,7 +115,7 @@ describe("the OpenAPI document", () => {
     expect(doc.openapi).toBe("3.1.0");
     const routes = readFileSync(new URL("../../app/routes.ts", import.meta.url), "utf8");
     const ops = operations();
-    expect(ops.length).toBeGreaterThanOrEqual(8);
+    expect(ops.length).toBeGreaterThanOrEqual(9);
     for (const { path, op } of ops) {
       expect(routes, path).toContain(`"api/v1${path.replace(/\{(\w+)\}/g, ":$1")}"`);
       expect(cases[op.operationId], op.operationId).toBeDefined();

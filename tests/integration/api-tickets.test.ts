@@ -8,6 +8,7 @@ import { createApiToken, revokeApiToken } from "~/modules/api/tokens.server";
 import { loader as listLoader, action as createAction } from "~/routes/api/tickets";
 import { loader as ticketLoader, action as ticketAction } from "~/routes/api/ticket";
 import { action as replyAction } from "~/routes/api/ticket-replies";
+import { loader as slaLoader } from "~/routes/api/ticket-sla";
 import { loader as kbSearchLoader } from "~/routes/api/kb-search";
 import { loader as kbArticleLoader } from "~/routes/api/kb-article";
 import { loader as meLoader } from "~/routes/api/me";
@@ -164,6 +165,21 @@ describe("tickets through the API", () => {
     const v = (solved.data as Ticket).version;
     const bad = expectProblem(await call(ticketAction, apiRequest("PATCH", `/api/v1/tickets/${n}`, agent.token, { body: { assigneeId: alice.user.id, version: v } }), { number: n }), 422, "validation_failed");
     expect(bad.errors?.[0]?.path).toBe("body.assigneeId");
+  });
+});
+
+describe("SLA clocks through the API", () => {
+  it("gives staff the clocks, customers only the promise, strangers 404", async () => {
+    const number = String(((await fileTicket(alice.token)).data as Ticket).number);
+    const staff = await call(slaLoader, apiRequest("GET", `/api/v1/tickets/${number}/sla`, admin.token), { number });
+    expect(staff.status, JSON.stringify(staff.data)).toBe(200);
+    const clocks = (staff.data as { clocks: { metrics: unknown[] } | null }).clocks;
+    expect(clocks).not.toBeNull();
+    const customer = await call(slaLoader, apiRequest("GET", `/api/v1/tickets/${number}/sla`, alice.token), { number });
+    expect(customer.status).toBe(200);
+    expect((customer.data as { clocks: unknown }).clocks).toBeNull();
+    expect(JSON.stringify(customer.data)).not.toMatch(/dueAt|policyName/);
+    expectProblem(await call(slaLoader, apiRequest("GET", `/api/v1/tickets/${number}/sla`, carol.token), { number }), 404, "not_found");
   });
 });
 

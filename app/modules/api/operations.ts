@@ -4,6 +4,7 @@
  * Pure; no I/O.
  */
 import { z } from "zod";
+import { slaMetrics } from "../sla/policy";
 import { ticketPriorities, ticketStatuses } from "../tickets/model";
 import { apiScopes, type ApiScope } from "./scopes";
 
@@ -86,6 +87,27 @@ export const ticketDetail = ticketSummary.extend({
   assignee: person.nullable(),
   tags: z.array(z.string()),
   messages: z.array(ticketMessage),
+});
+
+export const slaMetricView = z.object({
+  metric: z.enum(slaMetrics),
+  label: z.string(),
+  state: z.enum(["inactive", "running", "warning", "breached", "paused", "achieved"]),
+  dueAt: isoDate.nullable(),
+  warnAt: isoDate.nullable(),
+  achievedAt: isoDate.nullable(),
+  elapsedMinutes: z.number().describe("Business minutes counted by the calendar"),
+  targetMinutes: z.number().nullable(),
+  businessMinutesRemaining: z.number().nullable().describe("Negative when late"),
+  cycle: z.int(),
+});
+
+export const ticketSla = z.object({
+  promise: z.string().nullable().describe("What the customer is told, e.g. \"We aim to reply within 4 business hours.\""),
+  clocks: z
+    .object({ policyName: z.string().nullable(), calendarZone: z.string().nullable(), businessHours: z.boolean(), now: isoDate, metrics: z.array(slaMetricView) })
+    .nullable()
+    .describe("Staff tokens only; null for customers"),
 });
 
 export const kbHit = z.object({ slug: z.string(), title: z.string(), summary: z.string(), category: z.string().nullable(), updatedAt: z.string(), url: z.string() });
@@ -209,6 +231,18 @@ export const apiOperations: ApiOperation[] = [
     responses: { 201: { description: "The ticket with the new message", schema: ticketDetail, headers: ["ETag"] } },
     errors: [...commonErrors, 404, 409, 415, 422],
     example: { path: "/api/v1/tickets/1042/replies", body: { body: "Thanks, that fixed it." } },
+  },
+  {
+    operationId: "getTicketSla",
+    method: "get",
+    path: "/tickets/{number}/sla",
+    summary: "A ticket's SLA clocks",
+    description: "Staff tokens get every clock (first response, next response, resolution: state, due and warning times, business minutes elapsed and left), computed fresh from the ticket's timeline. Customers get only the promise they see on the portal.",
+    scope: "tickets:read",
+    params: ticketParams,
+    responses: { 200: { description: "The clocks (staff) or the promise (customers)", schema: ticketSla } },
+    errors: [...commonErrors, 404],
+    example: { path: "/api/v1/tickets/1042/sla" },
   },
   {
     operationId: "searchArticles",

@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import type { Actor } from "../auth/permissions";
 import { findArticleForReader } from "../kb/articles.server";
+import { getTicketSlaClocks, getTicketSlaPromise } from "../sla/apply.server";
 import { searchArticles } from "../kb/search.server";
 import { deskQueue, updateTicketAsAgent } from "../tickets/desk.server";
 import {
@@ -17,7 +18,7 @@ import {
   setStatusAsCustomer,
   ticketUrl,
 } from "../tickets/tickets.server";
-import type { createTicketBody, kbArticle, kbSearchResult, listTicketsQuery, replyBody, ticketDetail, ticketList, updateTicketBody } from "./operations";
+import type { createTicketBody, kbArticle, kbSearchResult, listTicketsQuery, replyBody, ticketDetail, ticketList, ticketSla, updateTicketBody } from "./operations";
 import { ApiProblem } from "./problem";
 
 const isStaffWorker = (actor: Actor) => actor.role === "agent" || actor.role === "admin";
@@ -118,6 +119,16 @@ export async function updateTicket(actor: Actor, number: number, version: number
     }
   }
   return ticketAsJson(actor, number);
+}
+
+/** Staff see the clocks the desk shows; customers only the portal's promise (never due times). */
+export async function ticketSlaAsJson(actor: Actor, number: number): Promise<z.input<typeof ticketSla>> {
+  requireTicketRole(actor);
+  const { ticket } = await loadVisibleTicket(actor, number);
+  const open = ticket.status !== "solved" && ticket.status !== "closed";
+  const promise = open ? await getTicketSlaPromise(ticket.id) : null;
+  if (!isStaffWorker(actor)) return { promise, clocks: null };
+  return { promise, clocks: await getTicketSlaClocks(ticket.id) };
 }
 
 const kbReader = (actor: Actor) => ({ id: actor.id, role: actor.role });
