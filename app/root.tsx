@@ -15,6 +15,7 @@ import { useNonce } from "./components/nonce";
 import { AppShell } from "./components/app-shell";
 import { TimeZoneProvider } from "./components/time-zone";
 import { navigationFor } from "./components/navigation";
+import { isBetaCustomer } from "./modules/orgs/organizations.server";
 
 export const links: Route.LinksFunction = () => [
   { rel: "icon", href: "data:," },
@@ -23,11 +24,12 @@ export const links: Route.LinksFunction = () => [
 
 export async function loader({ context }: Route.LoaderArgs) {
   const user = context.user;
+  const betaCustomer = user?.role === "customer" ? await isBetaCustomer(user.organizationId) : false;
   return data({
     requestId: context.requestId,
     user: user ? { id: user.id, name: user.name, email: user.email, role: user.role } : null,
     timeZone: user?.timeZone ?? "UTC",
-    navigation: navigationFor(user?.role ?? null),
+    navigation: navigationFor(user?.role ?? null, { betaCustomer }),
   });
 }
 

@@ -1,5 +1,5 @@
-import { Form, Link, NavLink } from "react-router";
-import type { NavItem } from "./navigation";
+import { Form, Link, NavLink, useLocation } from "react-router";
+import { adminNavigation, type NavItem } from "./navigation";
 
 interface ShellUser {
   name: string;
@@ -8,6 +8,8 @@ interface ShellUser {
 }
 
 export function AppShell({ user, navigation, children }: { user: ShellUser | null; navigation: NavItem[]; children: React.ReactNode }) {
+  const { pathname } = useLocation();
+  const inAdmin = user?.role === "admin" && pathname.startsWith("/admin");
   return (
     <>
       <a className="skip-link" href="#main">
@@ -25,7 +27,12 @@ export function AppShell({ user, navigation, children }: { user: ShellUser | nul
             <ul>
               {navigation.map((item) => (
                 <li key={item.to}>
-                  <NavLink to={item.to} prefetch="intent" end={item.to === "/portal" || item.to === "/desk" || item.to === "/beta"}>
+                  <NavLink
+                    to={item.to}
+                    prefetch="intent"
+                    end={item.to === "/portal" || item.to === "/desk" || item.to === "/beta"}
+                    className={({ isActive }) => (isActive || (item.label === "Admin" && inAdmin) ? "active" : "")}
+                  >
                     {item.label}
                   </NavLink>
                 </li>
@@ -52,6 +59,19 @@ export function AppShell({ user, navigation, children }: { user: ShellUser | nul
           )}
         </div>
       </header>
+      {inAdmin ? (
+        <nav aria-label="Administration" className="subnav">
+          <ul>
+            {adminNavigation.map((item) => (
+              <li key={item.to}>
+                <NavLink to={item.to} prefetch="intent">
+                  {item.label}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      ) : null}
       <main id="main" className="main">
         {children}
       </main>

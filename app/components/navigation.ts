@@ -32,17 +32,24 @@ export function navigationFor(role: Role | null, options: { betaCustomer?: boole
       ];
     case "admin":
       return [
-        { to: "/admin/users", label: "Users" },
-        { to: "/admin/organizations", label: "Organizations" },
-        { to: "/admin/mailbox", label: "Mailbox" },
+        { to: "/admin/users", label: "Admin" },
         { to: "/desk", label: "Desk" },
-        { to: "/admin/sla", label: "SLA" },
+        { to: "/desk/reports/sla", label: "SLA reports" },
         { to: "/desk/kb", label: "Knowledge base" },
         { to: "/beta", label: "Beta program" },
-        { to: "/beta/reports", label: "Reports" },
         { to: "/help", label: "Help" },
       ];
     default:
       return [];
   }
 }
+
+/** The administration pages, shown as a second row of navigation under /admin. */
+export const adminNavigation: NavItem[] = [
+  { to: "/admin/users", label: "Users" },
+  { to: "/admin/organizations", label: "Organizations" },
+  { to: "/admin/groups", label: "Groups" },
+  { to: "/admin/macros", label: "Macros" },
+  { to: "/admin/sla", label: "SLA" },
+  { to: "/admin/mailbox", label: "Mailbox" },
+];

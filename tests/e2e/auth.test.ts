@@ -12,7 +12,7 @@ describe.runIf(hasBrowser())("signing in, out, resetting and inviting (Chromium)
   });
 
   it.each([
-    ["admin@demo.test", "/admin/users", "Users"],
+    ["admin@demo.test", "/admin/users", "Admin"],
     ["agent@demo.test", "/desk", "Desk"],
     ["sales@demo.test", "/beta", "Beta program"],
     ["alice@acme.test", "/portal", "Support"],

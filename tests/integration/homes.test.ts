@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { users } from "../../db/schema";
 import { db } from "~/lib/db.server";
-import { navigationFor } from "~/components/navigation";
+import { adminNavigation, navigationFor } from "~/components/navigation";
 import { loader as rootLoader } from "~/root";
 import { loader as deskLoader } from "~/routes/desk/home";
 import { loader as betaLoader } from "~/routes/beta/home";
@@ -117,10 +117,12 @@ describe("navigation fitted to each role", () => {
     expect(labels("agent")).toEqual(expect.arrayContaining(["Desk", "Customers"]));
     expect(labels("sales")).toEqual(expect.arrayContaining(["Beta program", "Organizations"]));
     const admin = labels("admin");
-    expect(admin.slice(0, 4)).toEqual(["Users", "Organizations", "Mailbox", "Desk"]);
+    expect(admin.slice(0, 2)).toEqual(["Admin", "Desk"]);
+    expect(adminNavigation.map((i) => i.label)).toEqual(["Users", "Organizations", "Groups", "Macros", "SLA", "Mailbox"]);
+    expect(navigationFor("customer", { betaCustomer: true }).map((i) => i.label)).toContain("Feedback");
     expect(admin).toContain("Beta program");
     for (const role of ["customer", "agent", "sales"] as const) {
-      expect(labels(role)).not.toContain("Users");
+      expect(labels(role)).not.toContain("Admin");
       expect(labels(role)).not.toContain("Mailbox");
     }
     expect(labels("customer")).not.toContain("Organizations");

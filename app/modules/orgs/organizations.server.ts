@@ -239,3 +239,10 @@ export async function customerHome(user: { id: string; organizationId: string | 
     colleagues: colleagues.map(({ id, name, email }) => ({ id, name, email })),
   };
 }
+
+/** Whether a customer's organization is on the beta plan (beta customers get the Feedback page). */
+export async function isBetaCustomer(organizationId: string | null): Promise<boolean> {
+  if (!organizationId) return false;
+  const [org] = await db().select({ plan: organizations.plan }).from(organizations).where(eq(organizations.id, organizationId));
+  return org?.plan === "beta";
+}

@@ -1,5 +1,6 @@
 import { data, Form, Link, redirect, useNavigate, useSearchParams } from "react-router";
 import { KeyboardShortcuts } from "~/components/keyboard-shortcuts";
+import { KbLinkPicker } from "~/components/kb-link-picker";
 import { z } from "zod";
 import type { Route } from "./+types/ticket";
 import { FormError, SubmitButton } from "~/components/form";
@@ -7,6 +8,7 @@ import { PriorityBadge, StatusBadge } from "~/components/ticket-badges";
 import { RelativeTime } from "~/components/time";
 import { formFailure, parseForm, readForm } from "~/lib/forms";
 import { requirePermission } from "~/modules/auth/guard.server";
+import { env } from "~/lib/env.server";
 import { assignmentOptions, updateTicketAsAgent, type AgentUpdate } from "~/modules/tickets/desk.server";
 import { linkTickets, mergeTicket, ticketContext, unlinkTickets } from "~/modules/tickets/merge.server";
 import { getMacro, listMacros } from "~/modules/tickets/admin.server";
@@ -57,6 +59,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     const sla = await getTicketSlaClocks(t.id);
     return {
       me: user.id,
+      appUrl: env().APP_URL,
       sla,
       viewerTimeZone: user.timeZone ?? null,
       ticket: {
@@ -279,6 +282,11 @@ export default function DeskTicket({ loaderData, actionData }: Route.ComponentPr
                     <RelativeTime value={item.m.createdAt} />
                   </div>
                   <div className="markdown" dangerouslySetInnerHTML={{ __html: item.m.html }} />
+                  {item.m.visibility === "public" && !item.m.fromCustomer ? (
+                    <p className="small">
+                      <Link to={`/desk/kb/new?fromMessage=${item.m.id}`}>Turn this reply into a help article</Link>
+                    </p>
+                  ) : null}
                   {item.m.attachments.length ? (
                     <ul className="attachments" aria-label="Attachments">
                       {item.m.attachments.map((a) => (
@@ -343,6 +351,7 @@ export default function DeskTicket({ loaderData, actionData }: Route.ComponentPr
                 <textarea id="reply-body" name="body" rows={6} defaultValue={macro?.body ?? failure?.values.body} />
                 {failure?.fieldErrors.body ? <span className="error">{failure.fieldErrors.body}</span> : null}
               </div>
+              <KbLinkPicker target="body" origin={loaderData.appUrl} />
               <div className="inline-form">
                 <label htmlFor="reply-status">Status after sending</label>
                 <select id="reply-status" name="status" defaultValue={macro?.setStatus ?? (ticket.status === "new" ? "open" : ticket.status)}>
