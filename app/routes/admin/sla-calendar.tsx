@@ -121,7 +121,7 @@ export default function CalendarEdit({ loaderData, actionData }: Route.Component
           {result.notice}
         </div>
       ) : null}
-      <Form method="post" encType="multipart/form-data" className="card form" key={JSON.stringify(values)} aria-label="Calendar">
+      <Form method="post" encType="multipart/form-data" className="card form sla-form" key={JSON.stringify(values)} aria-label="Calendar">
         <Field label="Name" name="name" defaultValue={values.name} error={errors.name} required maxLength={80} />
         <div className="field">
           <label htmlFor="calendar-zone">Time zone</label>

@@ -88,7 +88,7 @@ export default function PolicyEdit({ loaderData, actionData }: Route.ComponentPr
         <h1>{loaderData.title}</h1>
       </div>
       <FormError failure={failure} />
-      <Form method="post" className="card form" aria-label="Policy">
+      <Form method="post" className="card form sla-form" aria-label="Policy">
         <Field label="Name" name="name" defaultValue={one("name")} error={errors.name} required maxLength={80} />
         <label className="checkbox">
           <input type="checkbox" name="active" value="on" defaultChecked={list("active").includes("on")} /> Active

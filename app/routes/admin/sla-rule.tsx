@@ -90,7 +90,7 @@ export default function RuleEdit({ loaderData, actionData }: Route.ComponentProp
         <h1>{loaderData.title}</h1>
       </div>
       <FormError failure={failure} />
-      <Form method="post" className="card form" aria-label="Escalation rule">
+      <Form method="post" className="card form sla-form" aria-label="Escalation rule">
         <Field label="Name" name="name" defaultValue={one("name")} error={errors.name} required maxLength={80} />
         {check("active", "Active")}
         <div className="grid-2">

@@ -245,7 +245,7 @@ export default function SlaReports({ loaderData }: Route.ComponentProps) {
         <ComplianceChart weeks={report.weeks} weekly={report.weekly} />
       </section>
 
-      <section className="card" aria-labelledby="times-title">
+      <section className="card sla-report" aria-labelledby="times-title">
         <h2 id="times-title" className="card-title">
           Business time to first response and resolution
         </h2>
@@ -279,7 +279,7 @@ export default function SlaReports({ loaderData }: Route.ComponentProps) {
         </div>
       </section>
 
-      <div className="grid-2">
+      <div className="sla-breakdowns sla-report">
         <Breakdown title="priority" rows={report.breakdowns.priority ?? []} />
         <Breakdown title="group" rows={report.breakdowns.group ?? []} />
         <Breakdown title="agent" rows={report.breakdowns.agent ?? []} />
