@@ -8,7 +8,7 @@ import { apiTokens, apiUsage, users } from "../../../db/schema";
 import { db } from "~/lib/db.server";
 import { now } from "~/lib/clock";
 import { audit } from "../audit/audit.server";
-import type { Actor, Role } from "../auth/permissions";
+import { can, type Actor, type Role } from "../auth/permissions";
 import { generateToken, hashToken } from "../auth/tokens";
 import { ApiProblem } from "./problem";
 import { effectiveScopes, grantableScopes, PREFIX_LENGTH, TOKEN_PATTERN, type ApiScope } from "./scopes";
@@ -86,7 +86,7 @@ export async function listApiTokens(ownerId: string) {
 export async function revokeApiToken(actor: Actor, tokenId: string, ip: string | null = null): Promise<boolean> {
   if (!/^[0-9a-f-]{36}$/i.test(tokenId)) return false;
   return db().transaction(async (tx) => {
-    const where = actor.role === "admin" ? eq(apiTokens.id, tokenId) : and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, actor.id));
+    const where = can(actor, "manage:api-tokens:any") ? eq(apiTokens.id, tokenId) : and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, actor.id));
     const updated = await tx
       .update(apiTokens)
       .set({ revokedAt: now() })
@@ -201,4 +201,25 @@ export async function usageByToken(tokenIds: string[], days = 30): Promise<Map<s
     );
   }
   return result;
+}
+
+/** For admins: every user's active tokens with their owner, newest use first. */
+export async function listAllActiveApiTokens(limit = 100) {
+  const at = now().toISOString();
+  return db()
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      prefix: apiTokens.prefix,
+      scopes: apiTokens.scopes,
+      lastUsedAt: apiTokens.lastUsedAt,
+      expiresAt: apiTokens.expiresAt,
+      ownerEmail: users.email,
+      ownerRole: users.role,
+    })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(isNull(apiTokens.revokedAt), sql`${apiTokens.expiresAt} > ${at}::timestamptz`))
+    .orderBy(sql`${apiTokens.lastUsedAt} desc nulls last`, desc(apiTokens.createdAt))
+    .limit(limit);
 }

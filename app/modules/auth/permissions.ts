@@ -20,6 +20,7 @@ export const permissions = {
   "update:account:own": ["customer", "agent", "sales", "admin"],
   // personal API tokens (/account/tokens); which scopes a role may grant: modules/api/scopes.ts
   "manage:api-tokens:own": ["customer", "agent", "sales", "admin"],
+  "manage:api-tokens:any": ["admin"],
   // users and organizations
   "manage:users": ["admin"],
   "invite:staff": ["admin"],

@@ -6,15 +6,18 @@ import { formFailure, isFormFailure, parseForm, readForm } from "~/lib/forms";
 import { now } from "~/lib/clock";
 import { createTokenSchema, revokeTokenSchema } from "~/modules/api/forms";
 import { grantableScopes, scopeDescriptions, tokenLifetimesDays } from "~/modules/api/scopes";
-import { createApiToken, listApiTokens, revokeApiToken, TokenError, usageByToken } from "~/modules/api/tokens.server";
+import { createApiToken, listAllActiveApiTokens, listApiTokens, revokeApiToken, TokenError, usageByToken } from "~/modules/api/tokens.server";
 import { requirePermission } from "~/modules/auth/guard.server";
+import { can } from "~/modules/auth/permissions";
 
 export const meta: Route.MetaFunction = () => [{ title: "API tokens · Support Portal" }];
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   const user = requirePermission(request, context, "manage:api-tokens:own");
   const tokens = await listApiTokens(user.id);
-  const usage = await usageByToken(tokens.map((t) => t.id));
+  // Admins also see every user's active tokens and their usage (and may revoke them).
+  const others = can(user, "manage:api-tokens:any") ? (await listAllActiveApiTokens()).filter((t) => !tokens.some((o) => o.id === t.id)) : null;
+  const usage = await usageByToken([...tokens.map((t) => t.id), ...(others ?? []).map((t) => t.id)]);
   const at = now().getTime();
   const format = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: user.timeZone ?? "UTC" });
   const formatTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: user.timeZone ?? "UTC" });
@@ -32,6 +35,18 @@ export async function loader({ request, context }: Route.LoaderArgs) {
       state: t.revokedAt ? ("revoked" as const) : t.expiresAt.getTime() <= at ? ("expired" as const) : ("active" as const),
       usage: usage.get(t.id) ?? [],
     })),
+    others: others
+      ? others.map((t) => ({
+          id: t.id,
+          name: t.name,
+          prefix: t.prefix,
+          owner: t.ownerEmail,
+          scopes: t.scopes,
+          lastUsed: t.lastUsedAt ? formatTime.format(t.lastUsedAt) : null,
+          expires: format.format(t.expiresAt),
+          usage: usage.get(t.id) ?? [],
+        }))
+      : null,
   };
 }
 
@@ -61,7 +76,7 @@ export async function action({ request, context }: Route.ActionArgs) {
 }
 
 export default function ApiTokens({ loaderData, actionData }: Route.ComponentProps) {
-  const { scopes, lifetimes, tokens } = loaderData;
+  const { scopes, lifetimes, tokens, others } = loaderData;
   const failure = isFormFailure(actionData) ? actionData : null;
   const created = actionData && !isFormFailure(actionData) && "created" in actionData ? actionData.created : null;
   const [params] = useSearchParams();
@@ -208,6 +223,58 @@ export default function ApiTokens({ loaderData, actionData }: Route.ComponentPro
               <ApiUsageChart days={t.usage} label={`Usage of ${t.name}`} />
             </div>
           ))}
+        </section>
+      ) : null}
+
+      {others ? (
+        <section className="card" aria-labelledby="all-tokens-title">
+          <h2 className="card-title" id="all-tokens-title">
+            Everyone&apos;s active tokens
+          </h2>
+          <p className="small muted">Visible to administrators. Revoke a token that looks misused; its owner can create a new one.</p>
+          {others.length === 0 ? (
+            <p className="muted">No other active tokens.</p>
+          ) : (
+            <div className="table-wrap">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">Owner</th>
+                    <th scope="col">Name</th>
+                    <th scope="col">Scopes</th>
+                    <th scope="col">Last used</th>
+                    <th scope="col">Usage, 30 days</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {others.map((t) => (
+                    <tr key={t.id}>
+                      <td>{t.owner}</td>
+                      <td>
+                        {t.name} <code className="small">{t.prefix}…</code>
+                      </td>
+                      <td>{t.scopes.join(", ")}</td>
+                      <td>{t.lastUsed ?? <span className="muted">never</span>}</td>
+                      <td style={{ minWidth: 220 }}>
+                        <ApiUsageChart days={t.usage} label={`Usage of ${t.name} (${t.owner})`} />
+                      </td>
+                      <td>
+                        <Form method="post">
+                          <input type="hidden" name="tokenId" value={t.id} />
+                          <button type="submit" className="btn btn-danger btn-sm" name="intent" value="revoke" aria-label={`Revoke ${t.name} (${t.prefix}…) of ${t.owner}`}>
+                            Revoke
+                          </button>
+                        </Form>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
         </section>
       ) : null}
     </>
