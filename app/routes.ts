@@ -68,6 +68,7 @@ export default [
   route("api/v1/tickets/:number", "routes/api/ticket.ts"),
   route("api/v1/tickets/:number/replies", "routes/api/ticket-replies.ts"),
   route("api/v1/tickets/:number/sla", "routes/api/ticket-sla.ts"),
+  route("api/v1/beta/deals", "routes/api/beta-deals.ts"),
   route("api/v1/kb/search", "routes/api/kb-search.ts"),
   route("api/v1/kb/articles/:slug", "routes/api/kb-article.ts"),
   route("api/v1/me", "routes/api/me.ts"),

@@ -12,6 +12,8 @@ import * as ticketsRoute from "~/routes/api/tickets";
 import * as ticketRoute from "~/routes/api/ticket";
 import * as repliesRoute from "~/routes/api/ticket-replies";
 import * as slaRoute from "~/routes/api/ticket-sla";
+import * as betaDealsRoute from "~/routes/api/beta-deals";
+import { betaDeals, betaPrograms } from "../../db/schema";
 import * as kbSearchRoute from "~/routes/api/kb-search";
 import * as kbArticleRoute from "~/routes/api/kb-article";
 import * as meRoute from "~/routes/api/me";
@@ -30,7 +32,7 @@ interface Case {
 }
 
 let doc: Doc;
-let customer: string, agent: string, stranger: string;
+let customer: string, agent: string, stranger: string, sales: string;
 let ticketNumber = 0;
 
 const routesByOperation: Record<string, RouteModule> = {
@@ -40,6 +42,7 @@ const routesByOperation: Record<string, RouteModule> = {
   updateTicket: ticketRoute,
   replyToTicket: repliesRoute,
   getTicketSla: slaRoute,
+  listBetaDeals: betaDealsRoute,
   searchArticles: kbSearchRoute,
   getArticle: kbArticleRoute,
   getMe: meRoute,
@@ -77,6 +80,10 @@ const cases: Record<string, { good: Case; bad: Case }> = {
     good: { request: async () => apiRequest("GET", `/api/v1/tickets/${ticketNumber}/sla`, agent), params: n },
     bad: { request: async () => apiRequest("GET", `/api/v1/tickets/${ticketNumber}/sla`, stranger), params: n },
   },
+  listBetaDeals: {
+    good: { request: async () => apiRequest("GET", "/api/v1/beta/deals", sales) },
+    bad: { request: async () => apiRequest("GET", "/api/v1/beta/deals?stage=demo", sales) },
+  },
   searchArticles: {
     good: { request: async () => apiRequest("GET", "/api/v1/kb/search?q=contract", customer) },
     bad: { request: async () => apiRequest("GET", "/api/v1/kb/search?q=contract&sort=new", customer) },
@@ -97,6 +104,9 @@ beforeAll(async () => {
   customer = (await userWithToken("customer", { organizationId: org.id })).token;
   stranger = (await userWithToken("customer", { organizationId: other.id })).token;
   agent = (await userWithToken("admin")).token;
+  sales = (await userWithToken("sales")).token;
+  const [program] = await db().insert(betaPrograms).values({ name: "Contract beta", target: 5, minimum: 3, startsOn: "2026-01-01", deadline: "2099-12-31", active: true }).returning();
+  await db().insert(betaDeals).values({ programId: program!.id, company: "Initech" });
   await createKbArticle(db(), { slug: "contract-article", title: "Contract article", body: "The contract test reads this." });
   const created = await call(ticketsRoute.action, apiRequest("POST", "/api/v1/tickets", customer, { headers: { "idempotency-key": randomUUID() }, body: { subject: "Contract base", description: "Base ticket." } }));
   ticketNumber = (created.data as { number: number }).number;
@@ -115,7 +125,7 @@ describe("the OpenAPI document", () => {
     expect(doc.openapi).toBe("3.1.0");
     const routes = readFileSync(new URL("../../app/routes.ts", import.meta.url), "utf8");
     const ops = operations();
-    expect(ops.length).toBeGreaterThanOrEqual(9);
+    expect(ops.length).toBeGreaterThanOrEqual(10);
     for (const { path, op } of ops) {
       expect(routes, path).toContain(`"api/v1${path.replace(/\{(\w+)\}/g, ":$1")}"`);
       expect(cases[op.operationId], op.operationId).toBeDefined();
@@ -154,6 +164,20 @@ describe("every documented operation answers as documented", () => {
         expect(problemSchema.strict().safeParse(res.data).success, JSON.stringify(res.data)).toBe(true);
         expect((res.data as { status: number }).status).toBe(res.status);
       }
+    }
+  });
+});
+
+describe("unknown query parameters", () => {
+  it("are refused with a documented 422 by every GET operation", async () => {
+    for (const { method, op } of operations().filter((o) => o.method === "get")) {
+      const good = await cases[op.operationId]!.good.request();
+      const u = new URL(good.url);
+      u.searchParams.set("unknownParameter", "1");
+      const res = await call(routesByOperation[op.operationId]!.loader as never, new Request(u, { method: "GET", headers: good.headers }), cases[op.operationId]!.good.params?.() ?? {});
+      expect(res.status, `${method} ${op.operationId}`).toBe(422);
+      expect(op.responses["422"], op.operationId).toBeDefined();
+      expect((res.data as { errors: { path: string }[] }).errors[0]!.path).toMatch(/^query/);
     }
   });
 });

@@ -9,6 +9,7 @@ import { loader as listLoader, action as createAction } from "~/routes/api/ticke
 import { loader as ticketLoader, action as ticketAction } from "~/routes/api/ticket";
 import { action as replyAction } from "~/routes/api/ticket-replies";
 import { loader as slaLoader } from "~/routes/api/ticket-sla";
+import { loader as betaDealsLoader } from "~/routes/api/beta-deals";
 import { loader as kbSearchLoader } from "~/routes/api/kb-search";
 import { loader as kbArticleLoader } from "~/routes/api/kb-article";
 import { loader as meLoader } from "~/routes/api/me";
@@ -206,6 +207,16 @@ describe("scopes and roles", () => {
     expectProblem(await call(listLoader, apiRequest("GET", "/api/v1/tickets", demoted.token)), 403, "insufficient_scope");
     const me = await call(meLoader, apiRequest("GET", "/api/v1/me", demoted.token));
     expect((me.data as { token: { scopes: string[] } }).token.scopes).toEqual(["kb:read", "beta:read", "beta:write"]);
+  });
+
+  it("lets sales read beta deals, and refuses other roles even with the scope", async () => {
+    const res = await call(betaDealsLoader, apiRequest("GET", "/api/v1/beta/deals", sales.token));
+    expect(res.status, JSON.stringify(res.data)).toBe(200);
+    expectProblem(await call(betaDealsLoader, apiRequest("GET", "/api/v1/beta/deals", alice.token)), 403, "insufficient_scope");
+    // A token that kept beta:read after its owner became an agent loses it.
+    const moved = await userWithToken("sales");
+    await db().update(users).set({ role: "agent" }).where(eq(users.id, moved.user.id));
+    expectProblem(await call(betaDealsLoader, apiRequest("GET", "/api/v1/beta/deals", moved.token)), 403, "insufficient_scope");
   });
 
   it("answers KB reads by the owner's role", async () => {

@@ -4,6 +4,7 @@
  * Pure; no I/O.
  */
 import { z } from "zod";
+import { dealStages } from "../beta/model";
 import { slaMetrics } from "../sla/policy";
 import { ticketPriorities, ticketStatuses } from "../tickets/model";
 import { apiScopes, type ApiScope } from "./scopes";
@@ -110,6 +111,21 @@ export const ticketSla = z.object({
     .describe("Staff tokens only; null for customers"),
 });
 
+export const betaDeal = z.object({
+  id: z.uuid(),
+  company: z.string(),
+  stage: z.enum(dealStages),
+  stageEnteredAt: isoDate,
+  owner: z.string().nullable(),
+  organization: z.string().nullable(),
+  nextStep: z.string().nullable(),
+  nextStepDueAt: isoDate.nullable(),
+  version: z.int(),
+  updatedAt: isoDate,
+  url: z.string(),
+});
+export const betaDealList = z.object({ program: z.object({ id: z.uuid(), name: z.string() }).nullable(), deals: z.array(betaDeal) });
+
 export const kbHit = z.object({ slug: z.string(), title: z.string(), summary: z.string(), category: z.string().nullable(), updatedAt: z.string(), url: z.string() });
 export const kbSearchResult = z.object({ query: z.string(), total: z.int(), page: z.int(), pageSize: z.int(), hits: z.array(kbHit) });
 export const kbArticle = z.object({
@@ -158,7 +174,8 @@ export interface ApiOperation {
   example: { path: string; body?: unknown; headers?: Record<string, string> };
 }
 
-const commonErrors = [400, 401, 403, 429];
+/** Every operation refuses unknown query parameters (422), so 422 is common to all. */
+const commonErrors = [400, 401, 403, 422, 429];
 
 export const apiOperations: ApiOperation[] = [
   {
@@ -170,7 +187,7 @@ export const apiOperations: ApiOperation[] = [
     scope: "tickets:read",
     query: listTicketsQuery,
     responses: { 200: { description: "One page of tickets", schema: ticketList } },
-    errors: [...commonErrors, 422],
+    errors: [...commonErrors],
     example: { path: "/api/v1/tickets?status=open" },
   },
   {
@@ -186,7 +203,7 @@ export const apiOperations: ApiOperation[] = [
       201: { description: "Created", schema: ticketDetail, headers: ["Location", "ETag"] },
       200: { description: "Already created with this Idempotency-Key", schema: ticketDetail, headers: ["Location", "ETag"] },
     },
-    errors: [...commonErrors, 415, 422],
+    errors: [...commonErrors, 415],
     example: {
       path: "/api/v1/tickets",
       headers: { "Idempotency-Key": "3f1c0a6e-8d2b-4c53-9a57-0c6f2e4b9d10" },
@@ -216,7 +233,7 @@ export const apiOperations: ApiOperation[] = [
     body: updateTicketBody,
     headers: [{ name: "If-Match", required: false, description: "The ETag of the version you read (or send `version` in the body)" }],
     responses: { 200: { description: "The updated ticket", schema: ticketDetail, headers: ["ETag"] } },
-    errors: [...commonErrors, 404, 409, 415, 422, 428],
+    errors: [...commonErrors, 404, 409, 415, 428],
     example: { path: "/api/v1/tickets/1042", headers: { "If-Match": '"3"' }, body: { status: "solved" } },
   },
   {
@@ -229,7 +246,7 @@ export const apiOperations: ApiOperation[] = [
     params: ticketParams,
     body: replyBody,
     responses: { 201: { description: "The ticket with the new message", schema: ticketDetail, headers: ["ETag"] } },
-    errors: [...commonErrors, 404, 409, 415, 422],
+    errors: [...commonErrors, 404, 409, 415],
     example: { path: "/api/v1/tickets/1042/replies", body: { body: "Thanks, that fixed it." } },
   },
   {
@@ -245,6 +262,18 @@ export const apiOperations: ApiOperation[] = [
     example: { path: "/api/v1/tickets/1042/sla" },
   },
   {
+    operationId: "listBetaDeals",
+    method: "get",
+    path: "/beta/deals",
+    summary: "List the beta program's deals",
+    description: "Sales and admins: every deal of the active beta program with its stage, owner and next step (the board's data). Other roles answer 403.",
+    scope: "beta:read",
+    query: emptyQuery,
+    responses: { 200: { description: "The active program and its deals", schema: betaDealList } },
+    errors: [...commonErrors],
+    example: { path: "/api/v1/beta/deals" },
+  },
+  {
     operationId: "searchArticles",
     method: "get",
     path: "/kb/search",
@@ -253,7 +282,7 @@ export const apiOperations: ApiOperation[] = [
     scope: "kb:read",
     query: kbSearchQuery,
     responses: { 200: { description: "Hits, best first", schema: kbSearchResult } },
-    errors: [...commonErrors, 422],
+    errors: [...commonErrors],
     example: { path: "/api/v1/kb/search?q=export" },
   },
   {
@@ -277,7 +306,7 @@ export const apiOperations: ApiOperation[] = [
     scope: null,
     query: emptyQuery,
     responses: { 200: { description: "The owner and the token", schema: meResult } },
-    errors: [400, 401, 429],
+    errors: [400, 401, 422, 429],
     example: { path: "/api/v1/me" },
   },
 ];

@@ -4,7 +4,8 @@
  * the help center through kb's reader functions. Maps rows to the documented JSON shapes.
  */
 import type { z } from "zod";
-import type { Actor } from "../auth/permissions";
+import { can, type Actor } from "../auth/permissions";
+import { getActiveProgram, programDeals } from "../beta/deals.server";
 import { findArticleForReader } from "../kb/articles.server";
 import { getTicketSlaClocks, getTicketSlaPromise } from "../sla/apply.server";
 import { searchArticles } from "../kb/search.server";
@@ -18,7 +19,7 @@ import {
   setStatusAsCustomer,
   ticketUrl,
 } from "../tickets/tickets.server";
-import type { createTicketBody, kbArticle, kbSearchResult, listTicketsQuery, replyBody, ticketDetail, ticketList, ticketSla, updateTicketBody } from "./operations";
+import type { betaDealList, createTicketBody, kbArticle, kbSearchResult, listTicketsQuery, replyBody, ticketDetail, ticketList, ticketSla, updateTicketBody } from "./operations";
 import { ApiProblem } from "./problem";
 
 const isStaffWorker = (actor: Actor) => actor.role === "agent" || actor.role === "admin";
@@ -129,6 +130,30 @@ export async function ticketSlaAsJson(actor: Actor, number: number): Promise<z.i
   const promise = open ? await getTicketSlaPromise(ticket.id) : null;
   if (!isStaffWorker(actor)) return { promise, clocks: null };
   return { promise, clocks: await getTicketSlaClocks(ticket.id) };
+}
+
+/** The board's deals for sales and admins (the same permission as /beta). */
+export async function listBetaDeals(actor: Actor): Promise<z.input<typeof betaDealList>> {
+  if (!can(actor, "view:beta")) throw new ApiProblem("forbidden", "Only sales and admins see the beta program.");
+  const program = await getActiveProgram();
+  if (!program) return { program: null, deals: [] };
+  const rows = await programDeals(program.id);
+  return {
+    program: { id: program.id, name: program.name },
+    deals: rows.map(({ deal, ownerName, organizationName }) => ({
+      id: deal.id,
+      company: deal.company,
+      stage: deal.stage,
+      stageEnteredAt: iso(deal.stageEnteredAt),
+      owner: ownerName ?? null,
+      organization: organizationName ?? null,
+      nextStep: deal.nextStep ?? null,
+      nextStepDueAt: deal.nextStepDueAt ? iso(deal.nextStepDueAt) : null,
+      version: deal.version,
+      updatedAt: iso(deal.updatedAt),
+      url: `/beta/deals/${deal.id}`,
+    })),
+  };
 }
 
 const kbReader = (actor: Actor) => ({ id: actor.id, role: actor.role });
