@@ -40,7 +40,8 @@ export function parseForm<S extends z.ZodType>(
   const raw: Record<string, unknown> = {};
   for (const key of new Set(form.keys())) {
     const all = form.getAll(key);
-    raw[key] = all.length > 1 ? all : all[0];
+    // A value repeated as is (a hidden "intent" plus a submit button of the same value) is one value.
+    raw[key] = all.length > 1 && new Set(all).size > 1 ? all : all[0];
   }
   const result = schema.safeParse(raw);
   if (result.success) return { success: true, data: result.data };

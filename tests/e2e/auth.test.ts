@@ -86,7 +86,7 @@ describe.runIf(hasBrowser())("signing in, out, resetting and inviting (Chromium)
     await invite.getByLabel("Email").fill("new.agent@demo.test");
     await invite.getByLabel("Name").fill("Nova Agent");
     await invite.getByLabel("Role").selectOption("agent");
-    await invite.getByRole("button", { name: /invite/i }).click();
+    await invite.getByRole("button", { name: /send invitation/i }).click();
     await expect.poll(() => admin.page.getByRole("status").first().textContent()).toMatch(/invit/i);
     await screenshot(admin.page, "admin-users");
 

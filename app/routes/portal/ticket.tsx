@@ -132,7 +132,6 @@ export default function PortalTicket({ loaderData, actionData }: Route.Component
         <div className="actions">
           {!solved && !closed ? (
             <Form method="post">
-              <input type="hidden" name="intent" value="solve" />
               <SubmitButton className="btn btn-secondary" name="intent" value="solve">
                 Mark as solved
               </SubmitButton>
@@ -195,7 +194,6 @@ export default function PortalTicket({ loaderData, actionData }: Route.Component
             How did we do?
           </h2>
           <Form method="post" className="form" aria-label="Rate this ticket">
-            <input type="hidden" name="intent" value="rate" />
             <fieldset className="rating">
               <legend>Your rating</legend>
               <label className="checkbox">
