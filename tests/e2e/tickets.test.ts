@@ -46,6 +46,10 @@ describe.runIf(hasBrowser())("a ticket from filing to rating (Chromium)", () => 
     await agent.page.getByRole("form", { name: "Reply" }).getByLabel("Status after sending").selectOption("pending");
     await agent.page.getByRole("form", { name: "Reply" }).getByRole("button", { name: "Send" }).click();
     await expect.poll(() => agent.page.getByText("that fixes it").count()).toBe(1);
+    // After a save the forms show the saved ticket, not what was on screen before.
+    await expect.poll(() => agent.page.getByRole("form", { name: "Ticket fields" }).getByLabel("Status").inputValue()).toBe("pending");
+    expect(await agent.page.getByRole("form", { name: "Ticket fields" }).getByLabel("Assignee").inputValue()).not.toBe("");
+    expect(await agent.page.getByRole("form", { name: "Reply" }).getByLabel("Message").inputValue()).toBe("");
     await screenshot(agent.page, "desk-workspace");
 
     await customer.page.goto(`/portal/tickets/${number}`);
@@ -54,6 +58,7 @@ describe.runIf(hasBrowser())("a ticket from filing to rating (Chromium)", () => 
     await customer.page.getByLabel("Your reply").fill("Updated the driver, works now. Thanks!");
     await customer.page.getByRole("button", { name: "Send reply" }).click();
     await expect.poll(() => customer.page.getByRole("status").first().textContent()).toContain("reply was added");
+    expect(await customer.page.getByLabel("Your reply").inputValue()).toBe("");
     await customer.page.getByRole("button", { name: "Mark as solved" }).click();
     await expect.poll(() => customer.page.getByRole("status").first().textContent()).toContain("solved");
     await customer.page.getByLabel("Good, I'm satisfied").check();

@@ -334,7 +334,7 @@ export default function DeskTicket({ loaderData, actionData }: Route.ComponentPr
                 {macro.addTags.length ? ` Sending adds the tags ${macro.addTags.join(", ")}.` : ""}
               </p>
             ) : null}
-            <Form method="post" className="form" aria-label="Reply" key={macro ? `macro-${macro.id}` : "reply"}>
+            <Form method="post" className="form" aria-label="Reply" key={macro ? `macro-${macro.id}-${ticket.version}` : `reply-${ticket.version}`}>
               <input type="hidden" name="version" value={ticket.version} />
               {macro?.addTags.length ? <input type="hidden" name="addTags" value={macro.addTags.join(",")} /> : null}
               <fieldset className="reply-kind">
@@ -390,7 +390,7 @@ export default function DeskTicket({ loaderData, actionData }: Route.ComponentPr
             <h2 id="fields-title" className="card-title">
               Ticket
             </h2>
-            <Form method="post" className="form" aria-label="Ticket fields">
+            <Form method="post" className="form" aria-label="Ticket fields" key={`fields-${ticket.version}`}>
               <input type="hidden" name="version" value={ticket.version} />
               <div className="field">
                 <label htmlFor="f-status">Status</label>

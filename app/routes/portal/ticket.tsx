@@ -224,7 +224,7 @@ export default function PortalTicket({ loaderData, actionData }: Route.Component
           <h2 id="reply-title" className="card-title">
             {solved ? "Reply (reopens the ticket)" : "Reply"}
           </h2>
-          <Form method="post" encType="multipart/form-data" className="form" aria-label="Reply">
+          <Form method="post" encType="multipart/form-data" className="form" aria-label="Reply" key={`reply-${messages.length}`}>
             <div className="field">
               <label htmlFor="reply-body">Your reply</label>
               <textarea
