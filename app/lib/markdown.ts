@@ -1,4 +1,5 @@
 import MarkdownIt from "markdown-it";
+import { isSafeLinkUrl } from "./link-safety";
 
 /**
  * Markdown for user content: raw HTML is disabled (rendered as text) and links or images with
@@ -6,14 +7,7 @@ import MarkdownIt from "markdown-it";
  */
 const md = new MarkdownIt({ html: false, linkify: true, breaks: true, typographer: false });
 
-const unsafeProtocol = /^(javascript|vbscript|data|file):/i;
-// Browsers ignore control characters and whitespace inside a scheme ("java\tscript:"): strip them first.
-function withoutIgnoredCharacters(url: string): string {
-  let out = "";
-  for (const ch of url) if (ch.charCodeAt(0) > 0x20) out += ch;
-  return out;
-}
-md.validateLink = (url: string) => !unsafeProtocol.test(withoutIgnoredCharacters(url));
+md.validateLink = isSafeLinkUrl;
 
 const defaultLinkOpen = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
 md.renderer.rules.link_open = (tokens, idx, options, env, self) => {

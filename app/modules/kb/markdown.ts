@@ -5,6 +5,7 @@
  * Pure and isomorphic: the desk editor's live preview runs it in the browser.
  */
 import MarkdownIt from "markdown-it";
+import { isSafeLinkUrl, withoutIgnoredCharacters } from "~/lib/link-safety";
 import { slugify } from "./slug";
 
 export interface TocEntry {
@@ -21,21 +22,13 @@ export interface RenderedArticle {
 /** Articles with at least this many h2/h3 headings get a table of contents. */
 export const TOC_MIN_HEADINGS = 3;
 
-const unsafeProtocol = /^(javascript|vbscript|data|file):/i;
-
 export function isAllowedImageSource(src: string): boolean {
   const s = withoutIgnoredCharacters(src);
   return (s.startsWith("/uploads/") && !s.startsWith("//") && !s.includes("..")) || /^https:\/\/[^\s/]+/i.test(s);
 }
 
 const md = new MarkdownIt({ html: false, linkify: true, breaks: false, typographer: false });
-// Browsers ignore control characters and whitespace inside a scheme ("java\tscript:"): strip them first.
-function withoutIgnoredCharacters(url: string): string {
-  let out = "";
-  for (const ch of url) if (ch.charCodeAt(0) > 0x20) out += ch;
-  return out;
-}
-md.validateLink = (url: string) => !unsafeProtocol.test(withoutIgnoredCharacters(url));
+md.validateLink = isSafeLinkUrl;
 
 type Env = { toc?: TocEntry[]; ids?: Map<string, number> };
 
