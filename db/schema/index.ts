@@ -8,3 +8,4 @@ export * from "./kb";
 export * from "./sla";
 export * from "./beta";
 export * from "./api";
+export * from "./beta-goals";

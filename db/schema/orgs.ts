@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, date, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 export const planEnum = pgEnum("organization_plan", ["standard", "enterprise", "beta"]);
 export const roleEnum = pgEnum("user_role", ["customer", "agent", "sales", "admin"]);
@@ -15,6 +15,8 @@ export const organizations = pgTable(
     plan: planEnum().notNull().default("standard"),
     /** "Members see each other's tickets". */
     shareTickets: boolean().notNull().default(false),
+    /** The day a beta customer converted to a paid plan (set by the beta exit decision). */
+    convertedOn: date({ mode: "string" }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
