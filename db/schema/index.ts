@@ -9,3 +9,4 @@ export * from "./sla";
 export * from "./beta";
 export * from "./api";
 export * from "./beta-goals";
+export * from "./webhooks";
