@@ -9,7 +9,7 @@ import { recomputeTicketSla } from "../sla/apply.server";
 import { HIGHLIGHT_START, HIGHLIGHT_STOP, highlightToHtml } from "~/lib/html";
 import { normalizeTags, queueFiltersSchema, type QueueFilters } from "./filters";
 import { statusLabels, type TicketPriority, type TicketStatus } from "./model";
-import { loadVisibleTicket, TicketError, ticketUrl, type TicketRow } from "./tickets.server";
+import { loadVisibleTicket, storeAttachments, TicketError, ticketUrl, type TicketRow, type UploadedFile } from "./tickets.server";
 import { ticketMailThreading } from "./threading.server";
 
 import { deskViews, type DeskView } from "./views";
@@ -249,6 +249,20 @@ export async function assignmentOptions() {
   return { agents, groups: groupRows };
 }
 
+/**
+ * Agents act within their groups: an agent may route a ticket into one of their own groups or
+ * back to "no group" (triage, seen by every agent); moving it into another team's queue is an
+ * admin's call. The group select offers agents only these choices.
+ */
+async function assertMayMoveToGroup(tx: Executor, actor: Actor, groupId: string | null) {
+  if (actor.role === "admin" || groupId === null) return;
+  const [member] = await tx
+    .select({ groupId: groupMembers.groupId })
+    .from(groupMembers)
+    .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, actor.id)));
+  if (!member) throw new TicketError("You can move a ticket only into one of your own groups; ask an admin to route it to another team.", 403, "groupId");
+}
+
 async function recordEvent(tx: Executor, ticketId: string, actorId: string, type: string, data: Record<string, unknown>) {
   await tx.insert(ticketEvents).values({ ticketId, actorId, at: now(), type, data });
 }
@@ -277,7 +291,7 @@ function statusPatch(from: TicketStatus, to: TicketStatus): Partial<TicketRow> {
 
 export interface AgentUpdate {
   version: number;
-  reply?: { body: string; visibility: "public" | "internal" };
+  reply?: { body: string; visibility: "public" | "internal"; files?: UploadedFile[] };
   status?: TicketStatus;
   priority?: TicketPriority;
   assigneeId?: string | null;
@@ -314,7 +328,10 @@ export async function updateTicketAsAgent(actor: Actor, number: number, change: 
       }
       patch.assigneeId = change.assigneeId;
     }
-    if (change.groupId !== undefined && change.groupId !== ticket.groupId) patch.groupId = change.groupId;
+    if (change.groupId !== undefined && change.groupId !== ticket.groupId) {
+      await assertMayMoveToGroup(tx, actor, change.groupId);
+      patch.groupId = change.groupId;
+    }
     let tagChange: { added: string[]; removed: string[] } | null = null;
     if (change.tags || change.addTags?.length) {
       const next = normalizeTags([...(change.tags ?? ticket.tags), ...(change.addTags ?? [])]);
@@ -328,14 +345,18 @@ export async function updateTicketAsAgent(actor: Actor, number: number, change: 
 
     let messageHtml: string | null = null;
     if (change.reply) {
-      await tx.insert(ticketMessages).values({
-        ticketId: ticket.id,
-        authorId: actor.id,
-        visibility: change.reply.visibility,
-        channel: "web",
-        body: change.reply.body,
-        createdAt: at,
-      });
+      const [message] = await tx
+        .insert(ticketMessages)
+        .values({
+          ticketId: ticket.id,
+          authorId: actor.id,
+          visibility: change.reply.visibility,
+          channel: "web",
+          body: change.reply.body,
+          createdAt: at,
+        })
+        .returning({ id: ticketMessages.id });
+      await storeAttachments(tx, ticket.id, message!.id, actor.id, change.reply.files ?? []);
       if (change.reply.visibility === "public") {
         patch.lastAgentReplyAt = at;
         if (!ticket.firstRespondedAt) patch.firstRespondedAt = at;

@@ -4,6 +4,7 @@ import { attachments, csatRatings, groupMembers, organizations, ticketEvents, ti
 import { db, type Executor } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { now } from "~/lib/clock";
+import { sanitizeEmailHtml } from "./inbound-html";
 import { renderMarkdown } from "~/lib/markdown";
 import type { Actor } from "../auth/permissions";
 import { enqueueEmail } from "../email/outbox.server";
@@ -58,7 +59,7 @@ export async function loadVisibleTicket(actor: Actor, number: number, tx: Execut
   return row;
 }
 
-async function storeAttachments(tx: Executor, ticketId: string, messageId: string, uploaderId: string, files: UploadedFile[]) {
+export async function storeAttachments(tx: Executor, ticketId: string, messageId: string, uploaderId: string, files: UploadedFile[]) {
   if (files.length === 0) return;
   await tx.insert(attachments).values(
     files.map((f) => ({
@@ -229,6 +230,7 @@ export async function getTicketThread(actor: Actor, number: number) {
       visibility: ticketMessages.visibility,
       channel: ticketMessages.channel,
       body: ticketMessages.body,
+      bodyHtml: ticketMessages.bodyHtml,
       createdAt: ticketMessages.createdAt,
       authorId: ticketMessages.authorId,
       authorName: users.name,
@@ -272,7 +274,10 @@ export async function getTicketThread(actor: Actor, number: number) {
     messages: messageRows.map((m) => ({
       ...m,
       // Customers see staff by name only; the author role tells "Support" from "You".
-      html: renderMarkdown(m.body),
+      // A mail's own HTML (sanitized when it arrived, and again here in case the allowlist has
+      // tightened since) shows its formatting; everything else is markdown.
+      html: m.bodyHtml ? sanitizeEmailHtml(m.bodyHtml) : renderMarkdown(m.body),
+      isEmailHtml: Boolean(m.bodyHtml),
       attachments: files.filter((f) => f.messageId === m.id),
     })),
     events,

@@ -12,6 +12,7 @@ import { formFailure, parseForm, readForm } from "~/lib/forms";
 import { notFound, requirePermission } from "~/modules/auth/guard.server";
 import {
   assignmentOptions,
+  groupIdsOf,
   bulkUpdate,
   deleteSavedView,
   deskQueue,
@@ -70,7 +71,9 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     viewParam === "custom" ? organizationOptions() : Promise.resolve([]),
     reviewCount(),
   ]);
-  return { inboxCount, viewParam, view, title, filters: filters ?? null, filterErrors, savedViewId, counts, saved, options, organizations, ...page, query, serverNow: now().toISOString(), viewerTimeZone: user.timeZone ?? null };
+  // Agents route tickets only into their own groups (the bulk action offers just those).
+  const movableGroupIds = user.role === "admin" ? null : await groupIdsOf(user.id);
+  return { movableGroupIds, inboxCount, viewParam, view, title, filters: filters ?? null, filterErrors, savedViewId, counts, saved, options, organizations, ...page, query, serverNow: now().toISOString(), viewerTimeZone: user.timeZone ?? null };
 }
 
 const bulkSchema = z.object({
@@ -264,7 +267,9 @@ export default function DeskQueue({ loaderData, actionData }: Route.ComponentPro
               <select id="bulk-group" name="groupId" defaultValue="">
                 <option value="">—</option>
                 <option value="none">No group</option>
-                {options.groups.map((g) => (
+                {options.groups
+                  .filter((g) => loaderData.movableGroupIds === null || loaderData.movableGroupIds.includes(g.id))
+                  .map((g) => (
                   <option key={g.id} value={g.id}>
                     {g.name}
                   </option>

@@ -6,10 +6,11 @@ import type { Route } from "./+types/ticket";
 import { FormError, SubmitButton } from "~/components/form";
 import { PriorityBadge, StatusBadge } from "~/components/ticket-badges";
 import { RelativeTime } from "~/components/time";
-import { formFailure, parseForm, readForm } from "~/lib/forms";
+import { formFailure, parseForm } from "~/lib/forms";
 import { requirePermission } from "~/modules/auth/guard.server";
 import { env } from "~/lib/env.server";
-import { assignmentOptions, updateTicketAsAgent, type AgentUpdate } from "~/modules/tickets/desk.server";
+import { assignmentOptions, groupIdsOf, updateTicketAsAgent, type AgentUpdate } from "~/modules/tickets/desk.server";
+import { filesFrom, readTicketForm } from "~/modules/tickets/uploads.server";
 import { linkTickets, mergeTicket, ticketContext, unlinkTickets } from "~/modules/tickets/merge.server";
 import { getMacro, listMacros } from "~/modules/tickets/admin.server";
 import { renderMacro } from "~/modules/tickets/macro-text";
@@ -53,7 +54,12 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   const user = requirePermission(request, context, "view:desk");
   const number = parseTicketNumber(params.number);
   try {
-    const [thread, options, macros] = await Promise.all([getTicketThread(user, number), assignmentOptions(), listMacros({ activeOnly: true })]);
+    const [thread, options, macros, myGroupIds] = await Promise.all([
+      getTicketThread(user, number),
+      assignmentOptions(),
+      listMacros({ activeOnly: true }),
+      user.role === "admin" ? Promise.resolve(null) : groupIdsOf(user.id),
+    ]);
     const t = thread.ticket;
     const context2 = await ticketContext(user, t.id, t.requesterId);
     const sla = await getTicketSlaClocks(t.id);
@@ -88,7 +94,11 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
         authorName: m.authorName ?? "Unknown sender",
         fromCustomer: m.authorRole === "customer",
         attachments: m.attachments,
+        // The plain-text part of a formatted email, for agents who want to see exactly what came in.
+        text: m.isEmailHtml ? m.body : null,
       })),
+      /** Groups this agent may route the ticket into (null: any, for admins). */
+      movableGroupIds: myGroupIds,
       events: thread.events.map((e) => ({ id: e.id, at: e.at, type: e.type, data: e.data, actorName: e.actorName })),
       rating: thread.rating,
       options,
@@ -105,7 +115,7 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
 export async function action({ request, context, params }: Route.ActionArgs) {
   const user = requirePermission(request, context, "view:desk");
   const number = parseTicketNumber(params.number);
-  const form = await readForm(request);
+  const form = await readTicketForm(request);
   const intent = form.get("intent");
   if (intent === "apply-macro") {
     const macro = await getMacro(String(form.get("macroId") ?? ""));
@@ -147,7 +157,10 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   if (input.intent === "assign-to-me") {
     change.assigneeId = user.id;
   } else {
-    if (input.body) change.reply = { body: input.body, visibility: input.visibility };
+    const { files, error } = await filesFrom(form);
+    if (error) return formFailure(form, { attachments: error });
+    if (files.length && !input.body) return formFailure(form, { body: "Write a message to go with the attachments." });
+    if (input.body) change.reply = { body: input.body, visibility: input.visibility, files };
     if (input.status) change.status = input.status;
     if (input.priority) change.priority = input.priority;
     if (input.assigneeId !== undefined) change.assigneeId = input.assigneeId;
@@ -282,6 +295,12 @@ export default function DeskTicket({ loaderData, actionData }: Route.ComponentPr
                     <RelativeTime value={item.m.createdAt} />
                   </div>
                   <div className="markdown" dangerouslySetInnerHTML={{ __html: item.m.html }} />
+                  {item.m.text !== null ? (
+                    <details className="email-text">
+                      <summary>Plain-text version of this email</summary>
+                      <pre>{item.m.text}</pre>
+                    </details>
+                  ) : null}
                   {item.m.visibility === "public" && !item.m.fromCustomer ? (
                     <p className="small">
                       <Link to={`/desk/kb/new?fromMessage=${item.m.id}`}>Turn this reply into a help article</Link>
@@ -334,7 +353,13 @@ export default function DeskTicket({ loaderData, actionData }: Route.ComponentPr
                 {macro.addTags.length ? ` Sending adds the tags ${macro.addTags.join(", ")}.` : ""}
               </p>
             ) : null}
-            <Form method="post" className="form" aria-label="Reply" key={macro ? `macro-${macro.id}-${ticket.version}` : `reply-${ticket.version}`}>
+            <Form
+              method="post"
+              encType="multipart/form-data"
+              className="form"
+              aria-label="Reply"
+              key={macro ? `macro-${macro.id}-${ticket.version}` : `reply-${ticket.version}`}
+            >
               <input type="hidden" name="version" value={ticket.version} />
               {macro?.addTags.length ? <input type="hidden" name="addTags" value={macro.addTags.join(",")} /> : null}
               <fieldset className="reply-kind">
@@ -350,6 +375,14 @@ export default function DeskTicket({ loaderData, actionData }: Route.ComponentPr
                 <label htmlFor="reply-body">Message</label>
                 <textarea id="reply-body" name="body" rows={6} defaultValue={macro?.body ?? failure?.values.body} />
                 {failure?.fieldErrors.body ? <span className="error">{failure.fieldErrors.body}</span> : null}
+              </div>
+              <div className="field">
+                <label htmlFor="reply-attachments">Attachments</label>
+                <input id="reply-attachments" name="attachments" type="file" multiple aria-describedby="reply-attachments-hint" />
+                <span className="hint" id="reply-attachments-hint">
+                  Up to 5 files of 10 MB each. Attachments on an internal note stay internal.
+                </span>
+                {failure?.fieldErrors.attachments ? <span className="error">{failure.fieldErrors.attachments}</span> : null}
               </div>
               <KbLinkPicker target="body" origin={loaderData.appUrl} />
               <div className="inline-form">
@@ -428,12 +461,15 @@ export default function DeskTicket({ loaderData, actionData }: Route.ComponentPr
                 <label htmlFor="f-group">Group</label>
                 <select id="f-group" name="groupId" defaultValue={ticket.groupId ?? ""}>
                   <option value="">No group</option>
-                  {options.groups.map((g) => (
+                  {options.groups
+                    .filter((g) => loaderData.movableGroupIds === null || loaderData.movableGroupIds.includes(g.id) || g.id === ticket.groupId)
+                    .map((g) => (
                     <option key={g.id} value={g.id}>
                       {g.name}
                     </option>
                   ))}
                 </select>
+                {failure?.fieldErrors.groupId ? <span className="error">{failure.fieldErrors.groupId}</span> : null}
               </div>
               <div className="field">
                 <label htmlFor="f-tags">Tags</label>
