@@ -10,3 +10,4 @@ export * from "./beta";
 export * from "./api";
 export * from "./beta-goals";
 export * from "./webhooks";
+export * from "./kb-translations";
