@@ -11,3 +11,4 @@ export * from "./api";
 export * from "./beta-goals";
 export * from "./webhooks";
 export * from "./kb-translations";
+export * from "./slack";
