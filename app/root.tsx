@@ -16,6 +16,8 @@ import { AppShell } from "./components/app-shell";
 import { TimeZoneProvider } from "./components/time-zone";
 import { navigationFor } from "./components/navigation";
 import { isBetaCustomer } from "./modules/orgs/organizations.server";
+import { unreadNotificationCount } from "./modules/notifications/notifications.server";
+import { can } from "./modules/auth/permissions";
 
 export const links: Route.LinksFunction = () => [
   { rel: "icon", href: "data:," },
@@ -24,12 +26,16 @@ export const links: Route.LinksFunction = () => [
 
 export async function loader({ context }: Route.LoaderArgs) {
   const user = context.user;
-  const betaCustomer = user?.role === "customer" ? await isBetaCustomer(user.organizationId) : false;
+  const [betaCustomer, unreadNotifications] = await Promise.all([
+    user?.role === "customer" ? isBetaCustomer(user.organizationId) : false,
+    user && can(user, "read:notifications:own") ? unreadNotificationCount(user.id) : null,
+  ]);
   return data({
     requestId: context.requestId,
     user: user ? { id: user.id, name: user.name, email: user.email, role: user.role } : null,
     timeZone: user?.timeZone ?? "UTC",
     navigation: navigationFor(user?.role ?? null, { betaCustomer }),
+    unreadNotifications,
   });
 }
 
@@ -56,7 +62,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
 export default function App({ loaderData }: Route.ComponentProps) {
   return (
     <TimeZoneProvider value={loaderData.timeZone}>
-      <AppShell user={loaderData.user} navigation={loaderData.navigation}>
+      <AppShell user={loaderData.user} navigation={loaderData.navigation} unreadNotifications={loaderData.unreadNotifications}>
         <Outlet />
       </AppShell>
     </TimeZoneProvider>

@@ -7,7 +7,18 @@ interface ShellUser {
   role: string;
 }
 
-export function AppShell({ user, navigation, children }: { user: ShellUser | null; navigation: NavItem[]; children: React.ReactNode }) {
+export function AppShell({
+  user,
+  navigation,
+  unreadNotifications = null,
+  children,
+}: {
+  user: ShellUser | null;
+  navigation: NavItem[];
+  /** Unread in-app notifications; null for people who get none (customers). */
+  unreadNotifications?: number | null;
+  children: React.ReactNode;
+}) {
   const { pathname } = useLocation();
   const inAdmin = user?.role === "admin" && pathname.startsWith("/admin");
   return (
@@ -43,6 +54,20 @@ export function AppShell({ user, navigation, children }: { user: ShellUser | nul
         <div className="topbar-end">
           {user ? (
             <>
+              {unreadNotifications !== null ? (
+                <Link
+                  to="/notifications"
+                  className="notification-bell"
+                  aria-label={unreadNotifications ? `Notifications: ${unreadNotifications} unread` : "Notifications"}
+                >
+                  <span aria-hidden="true">🔔</span>
+                  {unreadNotifications ? (
+                    <span className="bell-count" aria-hidden="true">
+                      {unreadNotifications > 99 ? "99+" : unreadNotifications}
+                    </span>
+                  ) : null}
+                </Link>
+              ) : null}
               <Link to="/account" className="account-link" title={user.email}>
                 {user.name}
               </Link>
