@@ -11,6 +11,7 @@ export default [
   route("invite/:token", "routes/auth/invite.tsx"),
   route("account", "routes/auth/account.tsx"),
   route("account/tokens", "routes/auth/tokens.tsx"),
+  route("notifications", "routes/notifications.tsx"),
   // customers
   route("portal", "routes/portal/tickets.tsx"),
   route("portal/organization", "routes/portal/home.tsx"),

@@ -18,6 +18,8 @@ export const permissions = {
   "view:admin": ["admin"],
   // account
   "update:account:own": ["customer", "agent", "sales", "admin"],
+  // in-app notifications (escalations name staff only)
+  "read:notifications:own": ["agent", "sales", "admin"],
   // personal API tokens (/account/tokens); which scopes a role may grant: modules/api/scopes.ts
   "manage:api-tokens:own": ["customer", "agent", "sales", "admin"],
   "manage:api-tokens:any": ["admin"],
