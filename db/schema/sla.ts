@@ -189,3 +189,22 @@ export const notifications = pgTable(
   },
   (t) => [index("notifications_user_idx").on(t.userId, t.createdAt.desc())],
 );
+
+/**
+ * Every achieved next-response cycle of a ticket (sla_timers keeps only the current one), so the
+ * SLA report counts each exchange. Rewritten with the ticket's clocks on every recompute.
+ */
+export const slaCycleResults = pgTable(
+  "sla_cycle_results",
+  {
+    ticketId: uuid()
+      .notNull()
+      .references(() => tickets.id, { onDelete: "cascade" }),
+    metric: text().notNull(),
+    cycle: integer().notNull(),
+    targetMinutes: doublePrecision(),
+    elapsedMinutes: doublePrecision().notNull(),
+    achievedAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.metric, t.cycle] }), index("sla_cycle_results_achieved_idx").on(t.achievedAt)],
+);
