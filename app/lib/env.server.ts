@@ -23,6 +23,8 @@ const envSchema = z.object({
   RESEND_API_KEY: emptyAsUnset(z.string().optional()),
   RESEND_BASE_URL: emptyAsUnset(z.url().optional()),
   RESEND_WEBHOOK_SECRET: emptyAsUnset(z.string().optional()),
+  /** Bearer token that guards GET /metrics; without it the endpoint answers 404. */
+  METRICS_TOKEN: emptyAsUnset(z.string().min(16, "must be at least 16 characters (e.g. openssl rand -hex 32)").optional()),
   /** The domain of reply addresses (reply+<token>@…) and Message-IDs; default: APP_URL's host. */
   INBOUND_EMAIL_DOMAIN: z
     .string()

@@ -7,6 +7,7 @@ import { env } from "~/lib/env.server";
 import { databaseHandle } from "~/lib/db.server";
 import { errorFields, log } from "~/lib/log.server";
 import { resolveRequestContext } from "~/modules/auth/request-context.server";
+import { httpMetrics, metricsHandler } from "./metrics.server";
 import { contentSecurityPolicy, isCrossSiteRequest } from "./security";
 
 export { startRuntime, stopRuntime } from "./runtime.server";
@@ -45,6 +46,12 @@ app.use((req: Request, res: Response, next: NextFunction) => {
   });
   next();
 });
+
+// Request count and latency by route pattern (the server build's route manifest).
+app.use(httpMetrics(async () => (await import("virtual:react-router/server-build")).routes));
+
+// Prometheus metrics behind METRICS_TOKEN (a GET with a bearer token: before the CSRF check).
+app.get("/metrics", metricsHandler);
 
 app.get("/healthz", async (_req, res) => {
   const ok = await databaseHandle()

@@ -57,6 +57,32 @@ export function registerPeriodicTask(task: PeriodicTask): void {
   periodicTasks.set(task.name, task);
 }
 
+/** One finished run of a periodic task or a one-off job (for /metrics). */
+export interface JobRunObservation {
+  kind: "periodic" | "job";
+  /** The task name or the job type. */
+  name: string;
+  ok: boolean;
+  durationMs: number;
+}
+const jobRunObservers = new Set<(run: JobRunObservation) => void>();
+
+/** Calls `observer` after every periodic task run and one-off job run of this process's runners. */
+export function observeJobRuns(observer: (run: JobRunObservation) => void): () => void {
+  jobRunObservers.add(observer);
+  return () => jobRunObservers.delete(observer);
+}
+
+function reportJobRun(run: JobRunObservation): void {
+  for (const observer of jobRunObservers) {
+    try {
+      observer(run);
+    } catch {
+      // an observer must never break the runner
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // One-off jobs
 
@@ -226,6 +252,7 @@ export function createJobRunner(options: JobRunnerOptions = {}): JobRunner {
       stats.failures++;
       log("error", "periodic task failed", { task: task.name, runner: id, ...errorFields(e) });
     }
+    reportJobRun({ kind: "periodic", name: task.name, ok: error === null, durationMs: performance.now() - t0 });
     await database
       .update(jobSchedules)
       .set({
@@ -271,6 +298,7 @@ export function createJobRunner(options: JobRunnerOptions = {}): JobRunner {
     const database = getDb();
     const mine = and(eq(jobs.id, row.id), eq(jobs.status, "running"), eq(jobs.lockedBy, id));
     counters.jobs.runs++;
+    const t0 = performance.now();
     try {
       await handler(row.payload ?? {}, {
         job: { id: row.id, type: row.type, attempts: row.attempts, maxAttempts: row.maxAttempts },
@@ -285,8 +313,10 @@ export function createJobRunner(options: JobRunnerOptions = {}): JobRunner {
       });
       await database.update(jobs).set({ status: "done", finishedAt: now(), lockedUntil: null, lastError: null }).where(mine);
       counters.jobs.done++;
+      reportJobRun({ kind: "job", name: row.type, ok: true, durationMs: performance.now() - t0 });
     } catch (e) {
       counters.jobs.failures++;
+      reportJobRun({ kind: "job", name: row.type, ok: false, durationMs: performance.now() - t0 });
       const error = ((e as Error)?.message ?? String(e)).slice(0, 2000);
       if (row.attempts >= row.maxAttempts) {
         counters.jobs.failed++;
