@@ -1,195 +1,366 @@
 /**
- * Contract test generated from the OpenAPI document: every operation it lists is called with a
- * good and a bad request, and must answer with a documented status, the documented content
- * type, and a body matching the documented schema (the zod schemas the document is built from).
+ * Contract test generated from the OpenAPI document, against a RUNNING server with the typed
+ * client `npm run sdk` generates (app/sdk): the document is fetched from the server, every
+ * path + method in it must have a case here (a new operation without one fails), and each
+ * operation is called with a good and a bad request and must answer with a documented
+ * status, the documented content type and a body matching the documented schema; without a
+ * token it answers 401. Then scopes × roles (who may call what) and cross-organization
+ * access (404). Since the client's types come from the same document, a drift between the
+ * document, the server and the client fails here or in `npm run typecheck`.
  */
-import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { operationById, problemSchema } from "~/modules/api/operations";
-import * as ticketsRoute from "~/routes/api/tickets";
-import * as ticketRoute from "~/routes/api/ticket";
-import * as repliesRoute from "~/routes/api/ticket-replies";
-import * as slaRoute from "~/routes/api/ticket-sla";
-import * as betaDealsRoute from "~/routes/api/beta-deals";
+import type { Role } from "~/modules/auth/permissions";
+import { createPortalClient, type PortalClient } from "~/sdk/client";
 import { betaDeals, betaPrograms } from "../../db/schema";
-import * as kbSearchRoute from "~/routes/api/kb-search";
-import * as kbArticleRoute from "~/routes/api/kb-article";
-import * as meRoute from "~/routes/api/me";
-import * as openapiRoute from "~/routes/api/openapi";
-import * as notFoundRoute from "~/routes/api/not-found";
 import { createKbArticle } from "../../db/seed/kb";
-import { createOrganization } from "../support/factories";
-import { call } from "../support/requests";
-import { apiRequest, userWithToken } from "../support/api";
+import { createOrganization, createUser } from "../support/factories";
+import { startApiServer, type RunningServer } from "../support/api-server";
+import { userWithToken } from "../support/api";
 
-type Doc = { openapi: string; paths: Record<string, Record<string, { operationId: string; responses: Record<string, { content?: Record<string, unknown>; headers?: Record<string, unknown> }> }>> };
-type RouteModule = { loader?: (args: never) => unknown; action?: (args: never) => unknown };
+type DocOperation = { operationId: string; responses: Record<string, { content?: Record<string, unknown>; headers?: Record<string, unknown> }> };
+type Doc = { openapi: string; paths: Record<string, Record<string, DocOperation>> };
+/** What openapi-fetch answers: the parsed body as data (2xx) or error (4xx/5xx), and the response. */
+type Outcome = { response: Response; data?: unknown; error?: unknown };
+
 interface Case {
-  request: () => Promise<Request>;
-  params?: () => Record<string, string>;
+  /** The role whose token makes the good call. */
+  role: Role;
+  good: (client: PortalClient) => Promise<Outcome>;
+  bad: () => Promise<Outcome>;
 }
 
-let doc: Doc;
-let customer: string, agent: string, stranger: string, sales: string;
-let ticketNumber = 0;
-
-const routesByOperation: Record<string, RouteModule> = {
-  listTickets: ticketsRoute,
-  createTicket: ticketsRoute,
-  getTicket: ticketRoute,
-  updateTicket: ticketRoute,
-  replyToTicket: repliesRoute,
-  getTicketSla: slaRoute,
-  listBetaDeals: betaDealsRoute,
-  searchArticles: kbSearchRoute,
-  getArticle: kbArticleRoute,
-  getMe: meRoute,
+/** Who may call each operation (with a token holding every scope the role may grant). */
+const allowedRoles: Record<string, Role[]> = {
+  listTickets: ["customer", "agent", "admin"],
+  createTicket: ["customer"],
+  getTicket: ["customer", "agent", "admin"],
+  updateTicket: ["customer", "agent", "admin"],
+  replyToTicket: ["customer", "agent", "admin"],
+  getTicketSla: ["customer", "agent", "admin"],
+  listBetaDeals: ["sales", "admin"],
+  createBetaDeal: ["sales", "admin"],
+  getBetaDeal: ["sales", "admin"],
+  updateBetaDeal: ["sales", "admin"],
+  moveBetaDeal: ["sales", "admin"],
+  searchArticles: ["customer", "agent", "sales", "admin"],
+  getArticle: ["customer", "agent", "sales", "admin"],
+  getMe: ["customer", "agent", "sales", "admin"],
+  listOrganizations: ["admin"],
+  createOrganization: ["admin"],
+  getOrganization: ["admin"],
+  updateOrganization: ["admin"],
+  listUsers: ["admin"],
+  getUser: ["admin"],
+  updateUser: ["admin"],
 };
+const roles: Role[] = ["customer", "agent", "sales", "admin"];
 
-async function currentVersion(): Promise<number> {
-  const res = await call(ticketRoute.loader, apiRequest("GET", `/api/v1/tickets/${ticketNumber}`, agent), { number: String(ticketNumber) });
-  return (res.data as { version: number }).version;
-}
+let server: RunningServer;
+let doc: Doc;
+const tokens = {} as Record<Role | "stranger" | "kbOnlyAdmin", string>;
+const clients = {} as Record<Role | "stranger" | "kbOnlyAdmin", PortalClient>;
+let adminId = "";
+let ticketNumber = 0;
+let dealId = "";
+let movableDealId = "";
+let orgId = "";
+let targetUserId = "";
 
 const n = () => ({ number: String(ticketNumber) });
 
-const cases: Record<string, { good: Case; bad: Case }> = {
+async function ticketVersion(): Promise<number> {
+  const { data } = await clients.agent.GET("/tickets/{number}", { params: { path: n() } });
+  return data!.version;
+}
+
+async function dealVersion(id: string): Promise<number> {
+  const { data } = await clients.sales.GET("/beta/deals/{id}", { params: { path: { id } } });
+  return data!.version;
+}
+
+const cases: Record<string, Case> = {
   listTickets: {
-    good: { request: async () => apiRequest("GET", "/api/v1/tickets?status=all", customer) },
-    bad: { request: async () => apiRequest("GET", "/api/v1/tickets?status=sideways", customer) },
+    role: "customer",
+    good: (c) => c.GET("/tickets", { params: { query: { status: "all" } } }),
+    bad: () => clients.customer.GET("/tickets", { params: { query: { status: "sideways" as never } } }),
   },
   createTicket: {
-    good: { request: async () => apiRequest("POST", "/api/v1/tickets", customer, { headers: { "idempotency-key": randomUUID() }, body: { subject: "Contract ticket", description: "Filed by the contract test." } }) },
-    bad: { request: async () => apiRequest("POST", "/api/v1/tickets", customer, { body: { subject: "No key", description: "x" } }) },
+    role: "customer",
+    good: (c) => c.POST("/tickets", { params: { header: { "Idempotency-Key": randomUUID() } }, body: { subject: "Contract ticket", description: "Filed by the contract test." } }),
+    bad: () => clients.customer.POST("/tickets", { params: {} as never, body: { subject: "No key", description: "x" } }),
   },
   getTicket: {
-    good: { request: async () => apiRequest("GET", `/api/v1/tickets/${ticketNumber}`, customer), params: n },
-    bad: { request: async () => apiRequest("GET", `/api/v1/tickets/${ticketNumber}`, stranger), params: n },
+    role: "customer",
+    good: (c) => c.GET("/tickets/{number}", { params: { path: n() } }),
+    bad: () => clients.stranger.GET("/tickets/{number}", { params: { path: n() } }),
   },
   updateTicket: {
-    good: { request: async () => apiRequest("PATCH", `/api/v1/tickets/${ticketNumber}`, agent, { headers: { "if-match": `"${await currentVersion()}"` }, body: { priority: "high" } }), params: n },
-    bad: { request: async () => apiRequest("PATCH", `/api/v1/tickets/${ticketNumber}`, agent, { body: { priority: "low", version: (await currentVersion()) - 1 } }), params: n },
+    role: "agent",
+    good: async (c) => c.PATCH("/tickets/{number}", { params: { path: n(), header: { "If-Match": `"${await ticketVersion()}"` } }, body: { priority: "high" } }),
+    bad: async () => clients.agent.PATCH("/tickets/{number}", { params: { path: n() }, body: { priority: "low", version: (await ticketVersion()) - 1 } }),
   },
   replyToTicket: {
-    good: { request: async () => apiRequest("POST", `/api/v1/tickets/${ticketNumber}/replies`, customer, { body: { body: "More detail." } }), params: n },
-    bad: { request: async () => apiRequest("POST", `/api/v1/tickets/${ticketNumber}/replies`, customer, { body: {} }), params: n },
+    role: "customer",
+    good: (c) => c.POST("/tickets/{number}/replies", { params: { path: n() }, body: { body: "More detail." } }),
+    bad: () => clients.customer.POST("/tickets/{number}/replies", { params: { path: n() }, body: {} as never }),
   },
   getTicketSla: {
-    good: { request: async () => apiRequest("GET", `/api/v1/tickets/${ticketNumber}/sla`, agent), params: n },
-    bad: { request: async () => apiRequest("GET", `/api/v1/tickets/${ticketNumber}/sla`, stranger), params: n },
+    role: "agent",
+    good: (c) => c.GET("/tickets/{number}/sla", { params: { path: n() } }),
+    bad: () => clients.stranger.GET("/tickets/{number}/sla", { params: { path: n() } }),
   },
   listBetaDeals: {
-    good: { request: async () => apiRequest("GET", "/api/v1/beta/deals", sales) },
-    bad: { request: async () => apiRequest("GET", "/api/v1/beta/deals?stage=demo", sales) },
+    role: "sales",
+    good: (c) => c.GET("/beta/deals"),
+    bad: () => clients.sales.GET("/beta/deals", { params: { query: { stage: "demo" } as never } }),
+  },
+  createBetaDeal: {
+    role: "sales",
+    good: (c) => c.POST("/beta/deals", { body: { company: `Contract ${randomUUID().slice(0, 8)}`, website: "contract.example", contact: { name: "Pat", email: "pat@contract.example" } } }),
+    bad: () => clients.sales.POST("/beta/deals", { body: { company: "Umbrella", stage: "onboarded" } as never }),
+  },
+  getBetaDeal: {
+    role: "sales",
+    good: (c) => c.GET("/beta/deals/{id}", { params: { path: { id: dealId } } }),
+    bad: () => clients.sales.GET("/beta/deals/{id}", { params: { path: { id: randomUUID() } } }),
+  },
+  updateBetaDeal: {
+    role: "sales",
+    good: async (c) => c.PATCH("/beta/deals/{id}", { params: { path: { id: dealId }, header: { "If-Match": `"${await dealVersion(dealId)}"` } }, body: { nextStep: `Call back ${randomUUID().slice(0, 4)}`, nextStepDueAt: "2099-04-03T17:00:00Z" } }),
+    bad: async () => clients.sales.PATCH("/beta/deals/{id}", { params: { path: { id: dealId } }, body: { nextStep: "Stale", version: (await dealVersion(dealId)) - 1 } }),
+  },
+  moveBetaDeal: {
+    role: "sales",
+    good: async (c) => c.POST("/beta/deals/{id}/move", { params: { path: { id: movableDealId } }, body: { to: "demo", version: await dealVersion(movableDealId) } }),
+    // No demo date or attendees: the demo gate refuses (422 stage_gate_refused).
+    bad: async () => clients.sales.POST("/beta/deals/{id}/move", { params: { path: { id: dealId } }, body: { to: "demo", version: await dealVersion(dealId) } }),
   },
   searchArticles: {
-    good: { request: async () => apiRequest("GET", "/api/v1/kb/search?q=contract", customer) },
-    bad: { request: async () => apiRequest("GET", "/api/v1/kb/search?q=contract&sort=new", customer) },
+    role: "customer",
+    good: (c) => c.GET("/kb/search", { params: { query: { q: "contract" } } }),
+    bad: () => clients.customer.GET("/kb/search", { params: { query: { q: "contract", sort: "new" } as never } }),
   },
   getArticle: {
-    good: { request: async () => apiRequest("GET", "/api/v1/kb/articles/contract-article", customer), params: () => ({ slug: "contract-article" }) },
-    bad: { request: async () => apiRequest("GET", "/api/v1/kb/articles/no-such-article", customer), params: () => ({ slug: "no-such-article" }) },
+    role: "customer",
+    good: (c) => c.GET("/kb/articles/{slug}", { params: { path: { slug: "contract-article" } } }),
+    bad: () => clients.customer.GET("/kb/articles/{slug}", { params: { path: { slug: "no-such-article" } } }),
   },
   getMe: {
-    good: { request: async () => apiRequest("GET", "/api/v1/me", customer) },
-    bad: { request: async () => apiRequest("GET", "/api/v1/me", null) },
+    role: "customer",
+    good: (c) => c.GET("/me"),
+    bad: () => createPortalClient({ baseUrl: server.baseUrl, token: "pt_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" }).GET("/me"),
+  },
+  listOrganizations: {
+    role: "admin",
+    good: (c) => c.GET("/organizations"),
+    bad: () => clients.admin.GET("/organizations", { params: { query: { cursor: "not-a-cursor" } } }),
+  },
+  createOrganization: {
+    role: "admin",
+    good: (c) => c.POST("/organizations", { body: { name: "Contract Org", domain: `c${randomUUID().slice(0, 8)}.example`, plan: "beta", shareTickets: true } }),
+    bad: () => clients.admin.POST("/organizations", { body: { name: "Duplicate", domain: "contract-co.example" } }),
+  },
+  getOrganization: {
+    role: "admin",
+    good: (c) => c.GET("/organizations/{id}", { params: { path: { id: orgId } } }),
+    bad: () => clients.admin.GET("/organizations/{id}", { params: { path: { id: randomUUID() } } }),
+  },
+  updateOrganization: {
+    role: "admin",
+    good: (c) => c.PATCH("/organizations/{id}", { params: { path: { id: orgId } }, body: { plan: "enterprise" } }),
+    bad: () => clients.admin.PATCH("/organizations/{id}", { params: { path: { id: orgId } }, body: { color: "red" } as never }),
+  },
+  listUsers: {
+    role: "admin",
+    good: (c) => c.GET("/users", { params: { query: { role: "agent" } } }),
+    bad: () => clients.admin.GET("/users", { params: { query: { role: "boss" as never } } }),
+  },
+  getUser: {
+    role: "admin",
+    good: (c) => c.GET("/users/{id}", { params: { path: { id: targetUserId } } }),
+    bad: () => clients.admin.GET("/users/{id}", { params: { path: { id: randomUUID() } } }),
+  },
+  updateUser: {
+    role: "admin",
+    good: (c) => c.PATCH("/users/{id}", { params: { path: { id: targetUserId } }, body: { role: "sales" } }),
+    // Self-demotion is refused (422 change_refused), as on /admin/users.
+    bad: () => clients.admin.PATCH("/users/{id}", { params: { path: { id: adminId } }, body: { role: "agent" } }),
   },
 };
 
+/** A documented path with its parameters filled in. */
+function concrete(path: string): string {
+  return path
+    .replace("{number}", String(ticketNumber))
+    .replace("{slug}", "contract-article")
+    .replace(/^\/beta\/deals\/\{id\}/, `/beta/deals/${dealId}`)
+    .replace(/^\/organizations\/\{id\}/, `/organizations/${orgId}`)
+    .replace(/^\/users\/\{id\}/, `/users/${targetUserId}`);
+}
+
 beforeAll(async () => {
-  const org = await createOrganization(db(), { name: "Contract Co", plan: "enterprise" });
+  server = await startApiServer();
+  const org = await createOrganization(db(), { name: "Contract Co", plan: "enterprise", domain: "contract-co.example" });
   const other = await createOrganization(db(), { name: "Elsewhere" });
-  customer = (await userWithToken("customer", { organizationId: org.id })).token;
-  stranger = (await userWithToken("customer", { organizationId: other.id })).token;
-  agent = (await userWithToken("admin")).token;
-  sales = (await userWithToken("sales")).token;
+  orgId = org.id;
+  const owners = {
+    customer: await userWithToken("customer", { organizationId: org.id }),
+    stranger: await userWithToken("customer", { organizationId: other.id }),
+    agent: await userWithToken("agent"),
+    sales: await userWithToken("sales"),
+    admin: await userWithToken("admin"),
+    kbOnlyAdmin: await userWithToken("admin", { scopes: ["kb:read"] }),
+  };
+  adminId = owners.admin.user.id;
+  for (const [key, owner] of Object.entries(owners) as [keyof typeof owners, { token: string }][]) {
+    tokens[key] = owner.token;
+    clients[key] = createPortalClient({ baseUrl: server.baseUrl, token: owner.token });
+  }
+  targetUserId = (await createUser(db(), { role: "agent", name: "Target Agent" })).id;
   const [program] = await db().insert(betaPrograms).values({ name: "Contract beta", target: 5, minimum: 3, startsOn: "2026-01-01", deadline: "2099-12-31", active: true }).returning();
-  await db().insert(betaDeals).values({ programId: program!.id, company: "Initech" });
+  dealId = (await db().insert(betaDeals).values({ programId: program!.id, company: "Initech" }).returning())[0]!.id;
+  movableDealId = (await db().insert(betaDeals).values({ programId: program!.id, company: "Hooli", demoAt: new Date("2026-03-02T10:00:00Z"), demoAttendees: "Gavin" }).returning())[0]!.id;
   await createKbArticle(db(), { slug: "contract-article", title: "Contract article", body: "The contract test reads this." });
-  const created = await call(ticketsRoute.action, apiRequest("POST", "/api/v1/tickets", customer, { headers: { "idempotency-key": randomUUID() }, body: { subject: "Contract base", description: "Base ticket." } }));
-  ticketNumber = (created.data as { number: number }).number;
-  const res = await call(openapiRoute.loader, apiRequest("GET", "/api/v1/openapi.json", null));
+  const created = await clients.customer.POST("/tickets", { params: { header: { "Idempotency-Key": randomUUID() } }, body: { subject: "Contract base", description: "Base ticket." } });
+  ticketNumber = created.data!.number;
+  const res = await fetch(`${server.baseUrl}/api/v1/openapi.json`);
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toMatch(/^application\/json/);
-  doc = res.data as Doc;
+  doc = (await res.json()) as Doc;
+});
+
+afterAll(async () => {
+  await server?.close();
 });
 
 function operations() {
   return Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
 }
 
-describe("the OpenAPI document", () => {
-  it("is OpenAPI 3.1 and every operation has a route in app/routes.ts and a contract case", () => {
+function expectDocumented(operationId: string, op: DocOperation, outcome: Outcome, kind: "good" | "bad" | "unauthenticated") {
+  const { response } = outcome;
+  const body = outcome.data ?? outcome.error;
+  const documented = op.responses[String(response.status)];
+  expect(documented, `${operationId} ${kind}: status ${response.status} is documented (${JSON.stringify(body)})`).toBeDefined();
+  const contentType = response.headers.get("content-type")!.split(";")[0]!;
+  expect(Object.keys(documented!.content ?? {}), `${operationId} ${kind}`).toContain(contentType);
+  if (response.status < 400) {
+    expect(contentType).toBe("application/json");
+    const parsed = operationById(operationId).responses[response.status]!.schema.safeParse(body);
+    expect(parsed.success, `${operationId}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+    for (const header of Object.keys(documented!.headers ?? {})) expect(response.headers.get(header), `${operationId} header ${header}`).not.toBeNull();
+  } else {
+    expect(contentType).toBe("application/problem+json");
+    expect(problemSchema.strict().safeParse(body).success, JSON.stringify(body)).toBe(true);
+    expect((body as { status: number }).status).toBe(response.status);
+  }
+}
+
+describe("the OpenAPI document served by the running server", () => {
+  it("is OpenAPI 3.1, and every path + method in it has a contract case and a roles row", () => {
     expect(doc.openapi).toBe("3.1.0");
-    const routes = readFileSync(new URL("../../app/routes.ts", import.meta.url), "utf8");
     const ops = operations();
-    expect(ops.length).toBeGreaterThanOrEqual(10);
-    for (const { path, op } of ops) {
-      expect(routes, path).toContain(`"api/v1${path.replace(/\{(\w+)\}/g, ":$1")}"`);
-      expect(cases[op.operationId], op.operationId).toBeDefined();
-      expect(routesByOperation[op.operationId], op.operationId).toBeDefined();
+    expect(ops.length).toBe(Object.keys(cases).length);
+    for (const { path, method, op } of ops) {
+      expect(cases[op.operationId], `${method.toUpperCase()} ${path} (${op.operationId}) has no contract case`).toBeDefined();
+      expect(allowedRoles[op.operationId], `${op.operationId} has no row in the roles table`).toBeDefined();
     }
   });
 });
 
-describe("every documented operation answers as documented", () => {
+describe("every documented operation answers as documented, through the generated client", () => {
   it.each(Object.keys(cases))("%s", async (operationId) => {
     const found = operations().find((o) => o.op.operationId === operationId);
     expect(found, `${operationId} is in the document`).toBeDefined();
-    const { method, op } = found!;
-    const route = routesByOperation[operationId]!;
-    const fn = (method === "get" ? route.loader : route.action)!;
-    const spec = operationById(operationId);
+    const c = cases[operationId]!;
+    expect(allowedRoles[operationId]).toContain(c.role);
 
-    for (const kind of ["good", "bad"] as const) {
-      const c = cases[operationId]![kind];
-      const request = await c.request();
-      expect(request.method.toLowerCase()).toBe(method);
-      const res = await call(fn as never, request, c.params?.() ?? {});
-      const documented = op.responses[String(res.status)];
-      expect(documented, `${operationId} ${kind}: status ${res.status} is documented (${JSON.stringify(res.data)})`).toBeDefined();
-      const success = res.status < 400;
-      expect(success, `${operationId} ${kind} answered ${res.status}`).toBe(kind === "good");
-      const contentType = res.headers.get("content-type")!.split(";")[0]!;
-      expect(Object.keys(documented!.content ?? {})).toContain(contentType);
-      if (success) {
-        expect(contentType).toBe("application/json");
-        const parsed = spec.responses[res.status]!.schema.safeParse(res.data);
-        expect(parsed.success, `${operationId}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
-        for (const header of Object.keys(documented!.headers ?? {})) expect(res.headers.get(header), `${operationId} header ${header}`).not.toBeNull();
-      } else {
-        expect(contentType).toBe("application/problem+json");
-        expect(problemSchema.strict().safeParse(res.data).success, JSON.stringify(res.data)).toBe(true);
-        expect((res.data as { status: number }).status).toBe(res.status);
-      }
+    const good = await c.good(clients[c.role]);
+    expectDocumented(operationId, found!.op, good, "good");
+    expect(good.response.status, `${operationId} good: ${JSON.stringify(good.error)}`).toBeLessThan(300);
+
+    const bad = await c.bad();
+    expectDocumented(operationId, found!.op, bad, "bad");
+    expect(bad.response.status, `${operationId} bad`).toBeGreaterThanOrEqual(400);
+
+    // Without a token: 401, before anything else is looked at.
+    const raw = await fetch(`${server.baseUrl}/api/v1${concrete(found!.path)}`, {
+      method: found!.method.toUpperCase(),
+      ...(found!.method === "get" ? {} : { headers: { "content-type": "application/json" }, body: "{}" }),
+    });
+    const error = await raw.json();
+    expectDocumented(operationId, found!.op, { response: raw, error }, "unauthenticated");
+    expect(raw.status).toBe(401);
+    expect(error.code).toBe("missing_token");
+    expect(raw.headers.get("www-authenticate")).toMatch(/^Bearer/);
+  });
+});
+
+describe("scopes × roles", () => {
+  it.each(roles)("%s tokens are refused (403) by every operation their role may not use", async (role) => {
+    for (const { op } of operations()) {
+      if (allowedRoles[op.operationId]!.includes(role)) continue;
+      const outcome = await cases[op.operationId]!.good(clients[role]);
+      expect(outcome.response.status, `${role} ${op.operationId}: ${JSON.stringify(outcome.error)}`).toBe(403);
+      expect(["insufficient_scope", "forbidden"]).toContain((outcome.error as { code: string }).code);
     }
+  });
+
+  it("an admin token without a scope is refused every operation that needs it (403 insufficient_scope)", async () => {
+    for (const { op } of operations()) {
+      const scope = operationById(op.operationId).scope;
+      if (!scope || scope === "kb:read") continue;
+      const outcome = await cases[op.operationId]!.good(clients.kbOnlyAdmin);
+      expect(outcome.response.status, op.operationId).toBe(403);
+      expect((outcome.error as { code: string }).code).toBe("insufficient_scope");
+      expect(outcome.response.headers.get("www-authenticate")).toContain(`scope="${scope}"`);
+    }
+  });
+});
+
+describe("cross-organization access", () => {
+  it("another organization's ticket answers 404 to every ticket operation, as if it did not exist", async () => {
+    const c = clients.stranger;
+    const results = [
+      await c.GET("/tickets/{number}", { params: { path: n() } }),
+      await c.GET("/tickets/{number}/sla", { params: { path: n() } }),
+      await c.POST("/tickets/{number}/replies", { params: { path: n() }, body: { body: "Let me in" } }),
+      await c.PATCH("/tickets/{number}", { params: { path: n() }, body: { status: "solved", version: 1 } }),
+    ];
+    for (const r of results) {
+      expect(r.response.status).toBe(404);
+      expect((r.error as { code: string }).code).toBe("not_found");
+    }
+    const list = await c.GET("/tickets", { params: { query: { status: "all" } } });
+    expect(list.data!.tickets.map((t) => t.number)).not.toContain(ticketNumber);
   });
 });
 
 describe("unknown query parameters", () => {
   it("are refused with a documented 422 by every GET operation", async () => {
-    for (const { method, op } of operations().filter((o) => o.method === "get")) {
-      const good = await cases[op.operationId]!.good.request();
-      const u = new URL(good.url);
-      u.searchParams.set("unknownParameter", "1");
-      const res = await call(routesByOperation[op.operationId]!.loader as never, new Request(u, { method: "GET", headers: good.headers }), cases[op.operationId]!.good.params?.() ?? {});
+    for (const { path, method, op } of operations().filter((o) => o.method === "get")) {
+      const res = await fetch(`${server.baseUrl}/api/v1${concrete(path)}${path === "/kb/search" ? "?q=x&" : "?"}unknownParameter=1`, {
+        headers: { authorization: `Bearer ${tokens[cases[op.operationId]!.role]}` },
+      });
+      const body = (await res.json()) as { errors: { path: string }[] };
       expect(res.status, `${method} ${op.operationId}`).toBe(422);
       expect(op.responses["422"], op.operationId).toBeDefined();
-      expect((res.data as { errors: { path: string }[] }).errors[0]!.path).toMatch(/^query/);
+      expect(body.errors[0]!.path).toMatch(/^query/);
     }
   });
 });
 
 describe("outside the documented operations", () => {
   it("answers an unknown API path and a wrong method with problems", async () => {
-    const missing = await call(notFoundRoute.loader as never, apiRequest("GET", "/api/v1/nothing-here", customer));
+    const missing = await fetch(`${server.baseUrl}/api/v1/nothing-here`, { headers: { authorization: `Bearer ${tokens.customer}` } });
     expect(missing.status).toBe(404);
     expect(missing.headers.get("content-type")).toMatch(/^application\/problem\+json/);
-    const wrong = await call(ticketsRoute.action, apiRequest("DELETE", "/api/v1/tickets", customer));
+    const wrong = await fetch(`${server.baseUrl}/api/v1/tickets`, { method: "DELETE", headers: { authorization: `Bearer ${tokens.customer}` } });
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get("allow")).toBe("GET, POST");
-    expect((wrong.data as { code: string }).code).toBe("method_not_allowed");
+    expect(((await wrong.json()) as { code: string }).code).toBe("method_not_allowed");
   });
 });

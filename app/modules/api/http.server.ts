@@ -10,6 +10,10 @@ import { db, rowsOf } from "~/lib/db.server";
 import { log, errorFields } from "~/lib/log.server";
 import { consumeToken } from "../auth/rate-limit.server";
 import { KbError } from "../kb/articles.server";
+import { AccountError } from "../auth/account.server";
+import { DealError } from "../beta/deals.server";
+import { OrganizationError } from "../orgs/organizations.server";
+import { UserAdminError } from "../orgs/users.server";
 import { TicketError } from "../tickets/tickets.server";
 import { ApiProblem, problemBody, type FieldIssue, type ProblemCode } from "./problem";
 import type { ApiScope } from "./scopes";
@@ -42,6 +46,23 @@ export function toProblem(error: unknown): Response {
     if (status === 403) return problemResponse("forbidden", error.message);
     if (status === 409) return problemResponse("version_conflict", error.message);
     return problemResponse("validation_failed", error.message, [{ path: field ? `body.${field}` : "body", message: error.message }]);
+  }
+  if (error instanceof DealError) {
+    if (error.status === 404) return problemResponse("not_found", error.message);
+    if (error.status === 409) return problemResponse("version_conflict", error.message);
+    if (error.missing.length) return problemResponse("stage_gate_refused", error.message, error.missing.map((m) => ({ path: "body.to", message: m })));
+    if (error.field) return problemResponse("validation_failed", error.message, [{ path: `body.${error.field}`, message: error.message }]);
+    return problemResponse("change_refused", error.message);
+  }
+  if (error instanceof OrganizationError || error instanceof AccountError) {
+    const field = (error as { field?: string }).field;
+    if (!field && error instanceof OrganizationError) return problemResponse("not_found", error.message);
+    return problemResponse("validation_failed", error.message, [{ path: field ? `body.${field}` : "body", message: error.message }]);
+  }
+  if (error instanceof UserAdminError) {
+    if (error.status === 404) return problemResponse("not_found", error.message);
+    if (error.status === 409) return problemResponse("last_admin", error.message);
+    return problemResponse("change_refused", error.message);
   }
   log("error", "api: unhandled error", errorFields(error));
   return problemResponse("internal_error", "The request failed. Try again; if it keeps failing, contact support.");

@@ -20,9 +20,9 @@ const statusText: Record<number, string> = {
   401: "Missing, invalid, expired or revoked token",
   403: "The token lacks the scope, or the owner's role may not do this",
   404: "Not found, or not visible to the token's owner",
-  409: "Version conflict: the resource changed since you read it",
+  409: "Conflict: the resource changed since you read it (`version_conflict`), or the change would leave no active admin (`last_admin`)",
   415: "The body is not application/json",
-  422: "Validation failed (unknown fields are refused); see `errors`",
+  422: "Validation failed (unknown fields are refused; `validation_failed`), a stage gate is not met (`stage_gate_refused`) or a rule refuses the change (`change_refused`); see `errors`",
   428: "No version sent (If-Match header or `version` field)",
   429: "Rate limited; see Retry-After",
 };

@@ -1,9 +1,11 @@
 import type { Route } from "./+types/beta-deals";
-import { emptyQuery, operationById } from "~/modules/api/operations";
-import { handleApi, json, methodNotAllowed, parseRequest } from "~/modules/api/http.server";
+import { createDealBody, emptyQuery, operationById } from "~/modules/api/operations";
+import { etagOf, handleApi, json, jsonBody, methodNotAllowed, parseRequest, parseWith } from "~/modules/api/http.server";
 import { listBetaDeals } from "~/modules/api/resources.server";
+import { createBetaDeal } from "~/modules/api/deal-resources.server";
 
 const op = operationById("listBetaDeals");
+const create = operationById("createBetaDeal");
 
 // GET /api/v1/beta/deals (sales, admins)
 export async function loader({ request, params }: Route.LoaderArgs) {
@@ -13,6 +15,13 @@ export async function loader({ request, params }: Route.LoaderArgs) {
   });
 }
 
-export function action() {
-  return methodNotAllowed(["GET"]);
+// POST /api/v1/beta/deals (beta:write)
+export async function action({ request, params }: Route.ActionArgs) {
+  if (request.method !== "POST") return methodNotAllowed(["GET", "POST"]);
+  return handleApi(request, create.scope, async ({ principal }) => {
+    parseRequest({}, request, params);
+    const body = parseWith(createDealBody, await jsonBody(request), "body");
+    const deal = await createBetaDeal({ actor: principal.actor, name: principal.user.name }, body);
+    return json(deal, 201, { Location: `/api/v1/beta/deals/${deal.id}`, ETag: etagOf(deal.version) });
+  });
 }

@@ -1,0 +1,25 @@
+import type { Route } from "./+types/organization";
+import { emptyQuery, idParams, operationById, updateOrganizationBody } from "~/modules/api/operations";
+import { handleApi, json, jsonBody, methodNotAllowed, parseRequest, parseWith } from "~/modules/api/http.server";
+import { organizationAsJson, updateOrganizationViaApi } from "~/modules/api/admin-resources.server";
+
+const get = operationById("getOrganization");
+const update = operationById("updateOrganization");
+
+// GET /api/v1/organizations/:id (admin)
+export async function loader({ request, params }: Route.LoaderArgs) {
+  return handleApi(request, get.scope, async ({ principal }) => {
+    const { params: p } = parseRequest({ params: idParams, query: emptyQuery }, request, params);
+    return json(await organizationAsJson(principal.actor, p.id));
+  });
+}
+
+// PATCH /api/v1/organizations/:id (admin)
+export async function action({ request, params, context }: Route.ActionArgs) {
+  if (request.method !== "PATCH") return methodNotAllowed(["GET", "PATCH"]);
+  return handleApi(request, update.scope, async ({ principal }) => {
+    const { params: p } = parseRequest({ params: idParams }, request, params);
+    const body = parseWith(updateOrganizationBody, await jsonBody(request), "body");
+    return json(await updateOrganizationViaApi(principal.actor, p.id, body, context.ip));
+  });
+}

@@ -1,0 +1,25 @@
+import type { Route } from "./+types/user";
+import { emptyQuery, idParams, operationById, updateUserBody } from "~/modules/api/operations";
+import { handleApi, json, jsonBody, methodNotAllowed, parseRequest, parseWith } from "~/modules/api/http.server";
+import { updateUserViaApi, userAsJsonById } from "~/modules/api/admin-resources.server";
+
+const get = operationById("getUser");
+const update = operationById("updateUser");
+
+// GET /api/v1/users/:id (admin)
+export async function loader({ request, params }: Route.LoaderArgs) {
+  return handleApi(request, get.scope, async ({ principal }) => {
+    const { params: p } = parseRequest({ params: idParams, query: emptyQuery }, request, params);
+    return json(await userAsJsonById(principal.actor, p.id));
+  });
+}
+
+// PATCH /api/v1/users/:id (admin; role and disabled, with /admin/users' rules)
+export async function action({ request, params, context }: Route.ActionArgs) {
+  if (request.method !== "PATCH") return methodNotAllowed(["GET", "PATCH"]);
+  return handleApi(request, update.scope, async ({ principal }) => {
+    const { params: p } = parseRequest({ params: idParams }, request, params);
+    const body = parseWith(updateUserBody, await jsonBody(request), "body");
+    return json(await updateUserViaApi(principal.actor, p.id, body, context.ip));
+  });
+}
