@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { businessCalendars, slaPolicies } from "../../db/schema";
+import { eq } from "drizzle-orm";
+import { businessCalendars, slaCycleResults, slaPolicies, tickets } from "../../db/schema";
 import { db } from "~/lib/db.server";
 import { testClock } from "~/lib/clock";
 import { twentyFourSeven } from "~/modules/sla/business-time";
 import { csvCell, toCsv } from "~/modules/sla/reports.server";
 import { loader as reportsLoader } from "~/routes/desk/reports-sla";
-import { createTicketAsCustomer, rateTicket } from "~/modules/tickets/tickets.server";
+import { createTicketAsCustomer, rateTicket, replyAsCustomer } from "~/modules/tickets/tickets.server";
 import { updateTicketAsAgent } from "~/modules/tickets/desk.server";
 import { createOrganization, createUser } from "../support/factories";
 import { call, getRequest, signInAs, type SignedIn } from "../support/requests";
@@ -61,5 +62,38 @@ describe("SLA reports", () => {
     const bad = await call(reportsLoader, getRequest("/desk/reports/sla?from=yesterday&to=2026-03-10", agent));
     expect(bad.status).toBe(200);
     expect((bad.data as { errors: Record<string, string> }).errors.from).toMatch(/YYYY-MM-DD/);
+  });
+
+  it("counts every next-response exchange of a ticket, not only the last", async () => {
+    await db()
+      .update(slaPolicies)
+      .set({ targets: { normal: { firstResponseMinutes: 60, resolutionMinutes: 240 }, high: { firstResponseMinutes: 60, nextResponseMinutes: 30 } } })
+      .where(eq(slaPolicies.name, "All"));
+    const start = new Date("2026-04-06T09:00:00Z");
+    const at = (m: number) => testClock.freeze(start.getTime() + m * MIN);
+    const version = async (n: number) => (await db().select({ v: tickets.version }).from(tickets).where(eq(tickets.number, n)))[0]!.v;
+    at(0);
+    const { number } = await createTicketAsCustomer(alice.user, { subject: "Back and forth", description: "Help", priority: "high", category: null, idempotencyKey: randomUUID(), files: [] });
+    at(10);
+    await updateTicketAsAgent(agent.user, number, { version: await version(number), reply: { body: "First answer", visibility: "public" } });
+    at(20);
+    await replyAsCustomer(alice.user, number, { body: "Still broken", files: [] });
+    at(35); // cycle 1 answered after 15 minutes: met
+    await updateTicketAsAgent(agent.user, number, { version: await version(number), reply: { body: "Try this", visibility: "public" } });
+    at(40);
+    await replyAsCustomer(alice.user, number, { body: "No luck", files: [] });
+    at(100); // cycle 2 answered after 60 minutes: missed
+    await updateTicketAsAgent(agent.user, number, { version: await version(number), reply: { body: "Fixed now", visibility: "public" } });
+
+    const [t] = await db().select({ id: tickets.id }).from(tickets).where(eq(tickets.number, number));
+    const cycles = await db().select().from(slaCycleResults).where(eq(slaCycleResults.ticketId, t!.id));
+    expect(cycles.map((c) => [c.cycle, c.elapsedMinutes]).sort()).toEqual([
+      [1, 15],
+      [2, 60],
+    ]);
+    testClock.freeze(new Date("2026-04-10T12:00:00Z"));
+    const res = await call(reportsLoader, getRequest("/desk/reports/sla?from=2026-04-06&to=2026-04-10", agent));
+    const weekly = (res.data as { report: { weekly: { week: string; metric: string; met: number; total: number }[] } }).report.weekly;
+    expect(weekly.find((w) => w.metric === "nextResponse")).toEqual({ week: "2026-04-06", metric: "nextResponse", met: 1, total: 2 });
   });
 });

@@ -4,11 +4,11 @@
 // Call recomputeTicketSla(tx, ticketId) in the transaction of every change that affects a ticket's
 // timeline, priority, group or organization (a new message, a status change, a merge, …).
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { businessCalendars, organizations, slaEvents, slaPolicies, slaTimers, ticketEvents, ticketMessages, tickets, users } from "../../../db/schema";
+import { businessCalendars, organizations, slaCycleResults, slaEvents, slaPolicies, slaTimers, ticketEvents, ticketMessages, tickets, users } from "../../../db/schema";
 import { db, type Executor } from "~/lib/db.server";
 import { now } from "~/lib/clock";
 import { addBusinessMinutes, WEEKDAYS, type BusinessCalendar } from "./business-time";
-import { computeSlaClocks, type Clock, type SlaClocks, type SlaEvent, type TicketStatus } from "./clock";
+import { computeSlaClocksWithHistory, type Clock, type NextResponseClock, type SlaClocks, type SlaEvent, type TicketStatus } from "./clock";
 import {
   customerPromise,
   defaultPauseStatuses,
@@ -50,6 +50,8 @@ export interface TicketSlaComputation {
   calendar: BusinessCalendar | null;
   targets: TargetSet;
   clocks: SlaClocks | null;
+  /** Earlier next-response cycles, each achieved (the current one is clocks.nextResponse). */
+  nextResponseHistory?: NextResponseClock[];
   events: SlaEvent[];
   at: Date;
 }
@@ -105,7 +107,7 @@ export async function computeTicketSla(tx: Executor, ticketId: string, at: Date 
   const calendar = calendarOf(calRow);
   const targets = targetsFor(policy.targets, row.priority);
   const events = await timelineOf(tx, ticket);
-  const clocks = computeSlaClocks({
+  const { clocks, nextResponseHistory } = computeSlaClocksWithHistory({
     calendar,
     targets,
     pauseStatuses: (policy.pauseStatuses.length ? policy.pauseStatuses : defaultPauseStatuses) as TicketStatus[],
@@ -113,7 +115,7 @@ export async function computeTicketSla(tx: Executor, ticketId: string, at: Date 
     events,
     now: at,
   });
-  return { ticket, policy, calendar, targets, clocks, events, at };
+  return { ticket, policy, calendar, targets, clocks, nextResponseHistory, events, at };
 }
 
 /** When a running clock's elapsed time reaches warnFraction × target (now, if already past). */
@@ -185,7 +187,22 @@ export async function recomputeTicketSla(tx: Executor, ticketId: string, at: Dat
         computedAt: sqlExcluded("computed_at"),
       },
     });
+  await storeCycleResults(tx, ticketId, result);
   return result;
+}
+
+/** Rewrites the ticket's achieved next-response cycles (sla_cycle_results) from a computation. */
+async function storeCycleResults(tx: Executor, ticketId: string, result: TicketSlaComputation) {
+  const target = result.targets.nextResponseMinutes ?? null;
+  const current = result.clocks?.nextResponse;
+  const cycles = [...(result.nextResponseHistory ?? []), ...(current ? [current] : [])].filter(
+    (c): c is NextResponseClock & { achievedAt: Date } => c.achievedAt !== null && c.state === "achieved" && c.cycle > 0,
+  );
+  await tx.delete(slaCycleResults).where(and(eq(slaCycleResults.ticketId, ticketId), eq(slaCycleResults.metric, "nextResponse")));
+  if (cycles.length === 0 || target === null) return;
+  await tx.insert(slaCycleResults).values(
+    cycles.map((c) => ({ ticketId, metric: "nextResponse", cycle: c.cycle, targetMinutes: target, elapsedMinutes: c.elapsedMinutes, achievedAt: c.achievedAt })),
+  );
 }
 
 function sqlExcluded(column: string) {

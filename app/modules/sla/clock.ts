@@ -95,6 +95,18 @@ function sortedEvents(events: SlaEvent[]): SlaEvent[] {
  * opens a new cycle unless one is already open; the next agent reply achieves it.
  */
 export function computeSlaClocks(input: SlaClockInput): SlaClocks {
+  return replayClocks(input).clocks;
+}
+
+/**
+ * The clocks plus every earlier next-response cycle (each achieved by the agent reply that
+ * closed it), for reports that count every exchange rather than only the current one.
+ */
+export function computeSlaClocksWithHistory(input: SlaClockInput): { clocks: SlaClocks; nextResponseHistory: NextResponseClock[] } {
+  return replayClocks(input);
+}
+
+function replayClocks(input: SlaClockInput): { clocks: SlaClocks; nextResponseHistory: NextResponseClock[] } {
   const { calendar, targets, now } = input;
   const pause = new Set<TicketStatus>(input.pauseStatuses ?? DEFAULT_PAUSE_STATUSES);
   const warnAt = input.warnAtFraction ?? DEFAULT_WARN_AT_FRACTION;
@@ -104,6 +116,7 @@ export function computeSlaClocks(input: SlaClockInput): SlaClocks {
   let next = new Tracker(calendar);
   const resolution = new Tracker(calendar);
   let cycle = 0;
+  const finishedNext: { tracker: Tracker; cycle: number }[] = [];
   let agentReplied = false;
   let created = false;
   let status: TicketStatus = "new";
@@ -148,6 +161,7 @@ export function computeSlaClocks(input: SlaClockInput): SlaClocks {
         // Rule: only after the first agent reply (before it, first response covers the wait),
         // and only when no cycle is open (the oldest unanswered message starts it).
         if (agentReplied && !(next.started && next.achievedAt === null)) {
+          if (next.started) finishedNext.push({ tracker: next, cycle });
           next = new Tracker(calendar);
           next.started = true;
           cycle += 1;
@@ -191,9 +205,12 @@ export function computeSlaClocks(input: SlaClockInput): SlaClocks {
   };
 
   return {
-    firstResponse: finish(first, targets.firstResponseMinutes),
-    nextResponse: { ...finish(next, targets.nextResponseMinutes), cycle },
-    resolution: finish(resolution, targets.resolutionMinutes),
+    clocks: {
+      firstResponse: finish(first, targets.firstResponseMinutes),
+      nextResponse: { ...finish(next, targets.nextResponseMinutes), cycle },
+      resolution: finish(resolution, targets.resolutionMinutes),
+    },
+    nextResponseHistory: finishedNext.map((f) => ({ ...finish(f.tracker, targets.nextResponseMinutes), cycle: f.cycle })),
   };
 }
 

@@ -1,6 +1,7 @@
 // SLA reports (/desk/reports/sla): compliance per metric and week, breakdowns, business-time
 // percentiles, at-risk and breached counts now, CSAT; CSV export of the underlying tickets.
-// Source: sla_timers (the last computed clock per ticket and metric: achieved_at, elapsed, target).
+// Source: sla_timers (the last computed clock per ticket and metric: achieved_at, elapsed, target),
+// and sla_cycle_results for every achieved next-response cycle.
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, db } from "~/lib/db.server";
 import { now } from "~/lib/clock";
@@ -55,7 +56,12 @@ export async function slaReport(f: ReportFilters) {
     await database.execute(sql`
       select to_char(date_trunc('week', s.achieved_at at time zone 'UTC'), 'YYYY-MM-DD') as week, s.metric,
              count(*) filter (where s.elapsed_minutes <= s.target_minutes)::int as met, count(*)::int as total
-      from sla_timers s join tickets t on t.id = s.ticket_id
+      from (
+        -- first response and resolution from the ticket's clocks; next response from every achieved cycle
+        select ticket_id, metric, elapsed_minutes, target_minutes, achieved_at from sla_timers where metric <> 'nextResponse'
+        union all
+        select ticket_id, metric, elapsed_minutes, target_minutes, achieved_at from sla_cycle_results
+      ) s join tickets t on t.id = s.ticket_id
       where s.achieved_at is not null and s.target_minutes is not null and ${range(f, sql`s.achieved_at`)} and ${ticketFilter(f)}
       group by 1, 2 order by 1`),
   );

@@ -230,6 +230,8 @@ export async function saveView(actor: Actor, name: string, filters: QueueFilters
 }
 
 export async function deleteSavedView(actor: Actor, id: string): Promise<void> {
+  // A built-in view's name ("all-open") is no saved view: nothing to delete (a uuid cast would fail).
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return;
   await db().delete(savedViews).where(and(eq(savedViews.id, id), eq(savedViews.ownerId, actor.id)));
 }
 
