@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { appendFileSync, mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { sql } from "drizzle-orm";
 import type { PGlite } from "@electric-sql/pglite";
@@ -36,6 +36,21 @@ export interface DatabaseOptions {
   logger?: boolean;
 }
 
+/**
+ * `BENCH_CAPTURE_SQL=<file>` (bench only, opt-in): every statement Drizzle sends is appended to
+ * the file as a JSON line `{ "query", "params" }`, so `npm run bench` can replay the very SQL of
+ * a page in its baseline, EXPLAIN it and count round trips (see bench/run.ts).
+ */
+function captureLogger(): { logQuery(query: string, params: unknown[]): void } | undefined {
+  const file = process.env.BENCH_CAPTURE_SQL;
+  if (!file) return undefined;
+  return {
+    logQuery(query, params) {
+      appendFileSync(file, JSON.stringify({ query, params }) + "\n");
+    },
+  };
+}
+
 export const defaultMigrationsFolder = () => process.env.MIGRATIONS_DIR ?? resolve(process.cwd(), "db/migrations");
 
 const MIGRATION_LOCK = 7_345_221_001;
@@ -51,7 +66,7 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
       connect_timeout: 5,
       idle_timeout: 60,
     });
-    const db = drizzle(client, { schema, casing: "snake_case", logger: options.logger }) as unknown as Database;
+    const db = drizzle(client, { schema, casing: "snake_case", logger: captureLogger() ?? options.logger }) as unknown as Database;
     return {
       db,
       driver: "postgres",
