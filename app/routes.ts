@@ -48,6 +48,8 @@ export default [
   route("beta/reports/deals.csv", "routes/beta/export.tsx"),
   route("beta/import", "routes/beta/import.tsx"),
   route("beta/feedback", "routes/beta/feedback.tsx"),
+  route("beta/programs", "routes/beta/programs.tsx"),
+  route("beta/goals", "routes/beta/goals.tsx"),
   // admin
   route("admin/users", "routes/admin/users.tsx"),
   route("admin/organizations", "routes/admin/organizations.tsx"),

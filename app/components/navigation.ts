@@ -27,6 +27,7 @@ export function navigationFor(role: Role | null, options: { betaCustomer?: boole
       return [
         { to: "/beta", label: "Beta program" },
         { to: "/beta/reports", label: "Reports" },
+        { to: "/beta/goals", label: "Goals" },
         { to: "/admin/organizations", label: "Organizations" },
         { to: "/help", label: "Help" },
       ];

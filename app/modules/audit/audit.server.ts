@@ -18,7 +18,11 @@ export type AuditAction =
   | "organization.created"
   | "organization.updated"
   | "api_token.created"
-  | "api_token.revoked";
+  | "api_token.revoked"
+  | "beta.program_saved"
+  | "beta.program_activated"
+  | "beta.exit_decided"
+  | "beta.goals_updated";
 
 export interface AuditInput {
   actorId: string | null;

@@ -44,6 +44,8 @@ export const permissions = {
   "manage:beta": ["sales", "admin"],
   "read:deal-health": ["agent", "sales", "admin"],
   "manage:feedback": ["agent", "sales", "admin"],
+  // the roadmap's goals (/beta/goals): sales and admins read them, admins edit the targets
+  "manage:beta-goals": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

@@ -175,3 +175,9 @@ export async function promoteTicket(actor: Pick<Actor, "id">, ticketNumber: numb
     return { id: item.id, created: true };
   });
 }
+
+/** The feedback item a ticket was promoted to, if any. */
+export async function feedbackItemIdForTicket(ticketId: string): Promise<string | null> {
+  const [row] = await db().select({ id: feedbackItems.id }).from(feedbackItems).where(eq(feedbackItems.ticketId, ticketId)).limit(1);
+  return row?.id ?? null;
+}

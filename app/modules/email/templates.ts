@@ -14,6 +14,15 @@ export interface TemplateData {
   ticket_merged: { name: string; number: number; subject: string; intoNumber: number; intoSubject: string; ticketUrl: string };
   beta_stale_digest: { name: string; boardUrl: string; deals: { company: string; stage: string; reasons: string; url: string }[] };
   beta_feedback_shipped: { name: string; title: string; feedbackUrl: string };
+  beta_weekly_summary: {
+    name: string;
+    weekOf: string;
+    goalsUrl: string;
+    goals: { label: string; progress: string; status: string }[];
+    conversion: string;
+    risks: { company: string; kind: string; detail: string; url: string }[];
+    movement: { created: number; moves: { company: string; text: string; url: string }[]; decisions: { company: string; text: string }[] };
+  };
   sla_escalation: { name: string; number: number; subject: string; metricLabel: string; kind: "warning" | "breach"; dueAt: string; ruleName: string; ticketUrl: string };
 }
 
@@ -199,6 +208,45 @@ Good news: ${d.title}, which you asked for during the beta, has shipped. Thank y
 
 See your feedback: ${d.feedbackUrl}`,
   }),
+  beta_weekly_summary: (d) => {
+    const moves = d.movement.moves;
+    const movementText = [
+      `${d.movement.created} new ${d.movement.created === 1 ? "deal" : "deals"}, ${moves.length} stage ${moves.length === 1 ? "move" : "moves"}, ${d.movement.decisions.length} beta exit ${d.movement.decisions.length === 1 ? "decision" : "decisions"}.`,
+      ...moves.map((m) => `- ${m.company}: ${m.text}`),
+      ...d.movement.decisions.map((x) => `- ${x.company}: ${x.text}`),
+    ];
+    return {
+      subject: `Beta goals: week of ${d.weekOf}`,
+      html: layout(
+        "Beta goals this week",
+        `<p>Hello ${escapeHtml(d.name)},</p>
+<p>Where the program's goals stand (week of ${escapeHtml(d.weekOf)}):</p>
+<ul>${d.goals.map((g) => `<li><strong>${escapeHtml(g.label)}</strong>: ${escapeHtml(g.progress)} — ${escapeHtml(g.status)}</li>`).join("")}</ul>
+<p>Beta conversion rate: ${escapeHtml(d.conversion)}.</p>
+<h2 style="font-size:16px">At risk</h2>
+${d.risks.length ? `<ul>${d.risks.map((r) => `<li><a href="${escapeHtml(r.url)}">${escapeHtml(r.company)}</a> (${escapeHtml(r.kind)}): ${escapeHtml(r.detail)}</li>`).join("")}</ul>` : "<p>Nothing at risk.</p>"}
+<h2 style="font-size:16px">Pipeline movement, past 7 days</h2>
+<p>${escapeHtml(movementText[0]!)}</p>
+${moves.length || d.movement.decisions.length ? `<ul>${moves.map((m) => `<li><a href="${escapeHtml(m.url)}">${escapeHtml(m.company)}</a>: ${escapeHtml(m.text)}</li>`).join("")}${d.movement.decisions.map((x) => `<li>${escapeHtml(x.company)}: ${escapeHtml(x.text)}</li>`).join("")}</ul>` : ""}
+${button(d.goalsUrl, "Open the goals")}`,
+      ),
+      text: `Hello ${d.name},
+
+Where the program's goals stand (week of ${d.weekOf}):
+
+${d.goals.map((g) => `- ${g.label}: ${g.progress} — ${g.status}`).join("\n")}
+
+Beta conversion rate: ${d.conversion}.
+
+At risk:
+${d.risks.length ? d.risks.map((r) => `- ${r.company} (${r.kind}): ${r.detail} — ${r.url}`).join("\n") : "Nothing at risk."}
+
+Pipeline movement, past 7 days:
+${movementText.join("\n")}
+
+Open the goals: ${d.goalsUrl}`,
+    };
+  },
 };
 
 export function renderTemplate<K extends TemplateName>(name: K, data: TemplateData[K]): RenderedEmail {

@@ -8,15 +8,16 @@ import { createDeal, DealError, getActiveProgram, moveDeal, ownerOptions } from 
 import { moveSchema, newDealSchema } from "~/modules/beta/forms";
 import { stageLabels, type DealStage } from "~/modules/beta/model";
 import { boardData } from "~/modules/beta/pipeline.server";
+import { listPrograms } from "~/modules/beta/programs.server";
 
 export const meta: Route.MetaFunction = () => [{ title: "Beta program · Support Portal" }];
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   requirePermission(request, context, "manage:beta");
   const program = await getActiveProgram();
-  if (!program) return { program: null, board: null, owners: [] };
-  const [board, owners] = await Promise.all([boardData(program), ownerOptions()]);
-  return { program: { id: program.id, name: program.name, deadline: program.deadline }, board, owners };
+  if (!program) return { program: null, board: null, owners: [], programs: [] };
+  const [board, owners, programs] = await Promise.all([boardData(program), ownerOptions(), listPrograms()]);
+  return { program: { id: program.id, name: program.name, deadline: program.deadline }, board, owners, programs: programs.map((p) => ({ id: p.id, name: p.name })) };
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -58,14 +59,19 @@ export async function action({ request, context }: Route.ActionArgs) {
 }
 
 export default function BetaBoardPage({ loaderData, actionData }: Route.ComponentProps) {
-  const { program, board, owners } = loaderData;
+  const { program, board, owners, programs } = loaderData;
   const [params] = useSearchParams();
   const failure = actionData && !actionData.ok ? actionData : undefined;
   if (!program || !board) {
     return (
       <div className="empty">
         <h1>No active beta program</h1>
-        <p>An administrator starts a program (target, minimum and deadline); its board appears here.</p>
+        <p>Sales or an administrator starts a program (target, minimum and deadline); its board appears here.</p>
+        <p>
+          <Link to="/beta/programs" className="btn">
+            Create a program
+          </Link>
+        </p>
       </div>
     );
   }
@@ -88,13 +94,38 @@ export default function BetaBoardPage({ loaderData, actionData }: Route.Componen
           <Link to="/beta/reports" className="btn btn-secondary btn-sm">
             Reports
           </Link>
+          <Link to="/beta/goals" className="btn btn-secondary btn-sm">
+            Goals
+          </Link>
           <Link to="/beta/feedback" className="btn btn-secondary btn-sm">
             Feedback ({board.feedbackTotal})
           </Link>
           <Link to="/beta/customers" className="btn btn-ghost btn-sm">
             Beta customers
           </Link>
+          <Link to="/beta/programs" className="btn btn-ghost btn-sm">
+            Programs
+          </Link>
         </nav>
+      </div>
+      <div className="beta-program-switch">
+        {programs.length > 1 ? (
+          <Form method="post" action="/beta/programs" className="inline-form">
+            <input type="hidden" name="intent" value="activate" />
+            <input type="hidden" name="redirectTo" value="/beta" />
+            <label htmlFor="program-switch">Active program</label>
+            <select id="program-switch" name="id" defaultValue={program.id}>
+              {programs.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+            <button type="submit" className="btn btn-secondary btn-sm">
+              Switch
+            </button>
+          </Form>
+        ) : null}
       </div>
       <div aria-live="polite">
         {moved && to && !failure ? (

@@ -2,6 +2,7 @@ import { Form, Link, redirect, useSearchParams } from "react-router";
 import type { Route } from "./+types/deal";
 import { HealthBadge } from "~/components/beta-health";
 import { LostReasonForm } from "~/components/beta-board";
+import { BetaExitPanel } from "~/components/beta-exit";
 import { Field, FormError, SubmitButton } from "~/components/form";
 import { RelativeTime } from "~/components/time";
 import { formFailure, parseForm, readForm, type FormFailure } from "~/lib/forms";
@@ -29,6 +30,8 @@ import {
 } from "~/modules/beta/deals.server";
 import { activitySchema, agreementSchema, caseStudySchema, contactSchema, dealEditSchema, moveSchema, nextStepSchema } from "~/modules/beta/forms";
 import { healthFor } from "~/modules/beta/health.server";
+import { decisionNeeded, exitDecisionOf, recordExitDecision } from "~/modules/beta/exit.server";
+import { exitDecisionSchema } from "~/modules/beta/goal-forms";
 import {
   activityKinds,
   activityLabels,
@@ -70,13 +73,15 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     // Agents read the support-health panel only.
     return { full: false as const, company: deal.company, stage: deal.stage, organization: org, health: healthView };
   }
-  const [agreement, contacts, activities, history, owners] = await Promise.all([
+  const [agreement, contacts, activities, history, owners, decision] = await Promise.all([
     getAgreement(deal.id),
     dealContactsOf(deal.id),
     dealActivitiesOf(deal.id),
     dealStageHistory(deal.id),
     ownerOptions(),
+    exitDecisionOf(deal.id),
   ]);
+  const today = now().toISOString().slice(0, 10);
   const facts = gateFactsOf(deal, agreement);
   const gates = dealStages.filter((s) => s !== deal.stage && s !== "lost").map((s) => ({ stage: s, items: stageGate(s, facts) }));
   const timeline = [
@@ -117,6 +122,17 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     owners,
     gates,
     health: healthView,
+    today,
+    exit:
+      deal.stage === "onboarded" || decision
+        ? {
+            needed: decisionNeeded(deal, agreement?.betaEndsOn, !!decision, today),
+            betaEndsOn: agreement?.betaEndsOn ?? null,
+            decision: decision
+              ? { outcome: decision.outcome, plan: decision.plan, decidedOn: decision.decidedOn, price: decision.price, churnReason: decision.churnReason, note: decision.note }
+              : null,
+          }
+        : null,
   };
 }
 
@@ -187,6 +203,21 @@ export async function action({ request, context, params }: Route.ActionArgs) {
         await setCaseStudyStage(actor, dealId, parsed.data.version, parsed.data.caseStudyStage);
         return back("Case study updated.");
       }
+      case "exit": {
+        const parsed = parseForm(form, exitDecisionSchema);
+        if (!parsed.success) return parsed.response;
+        const x = parsed.data;
+        await recordExitDecision(
+          actor,
+          dealId,
+          x.version,
+          x.outcome === "converted"
+            ? { outcome: "converted", plan: x.plan!, decidedOn: x.decidedOn, price: x.price, note: x.note }
+            : { outcome: "churned", churnReason: x.churnReason!, decidedOn: x.decidedOn, note: x.note },
+          context.ip ?? null,
+        );
+        return back(x.outcome === "converted" ? "Conversion recorded: the organization is on the paid plan now." : "Churn recorded.");
+      }
       case "move": {
         const parsed = parseForm(form, moveSchema);
         if (!parsed.success) return parsed.response;
@@ -220,7 +251,7 @@ export default function DealPage({ loaderData, actionData }: Route.ComponentProp
       </>
     );
   }
-  const { deal, agreement, contacts, timeline, owners, gates, health, organization } = loaderData;
+  const { deal, agreement, contacts, timeline, owners, gates, health, organization, exit, today } = loaderData;
   const failure = actionData && !actionData.ok ? (actionData as FormFailure) : undefined;
   const fe = failure?.fieldErrors ?? {};
   const saved = params.get("saved");
@@ -260,6 +291,9 @@ export default function DealPage({ loaderData, actionData }: Route.ComponentProp
 
       <div className="beta-deal-layout">
         <div className="beta-deal-main">
+          {exit ? (
+            <BetaExitPanel dealId={deal.id} version={deal.version} betaEndsOn={exit.betaEndsOn} needed={exit.needed} decision={exit.decision} today={today} failure={failure} />
+          ) : null}
           <section className="card" aria-labelledby="next-step-h">
             <h2 id="next-step-h" className="card-title">
               Next step

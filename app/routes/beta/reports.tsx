@@ -5,22 +5,25 @@ import { requirePermission } from "~/modules/auth/guard.server";
 import { getActiveProgram } from "~/modules/beta/deals.server";
 import { pipelineStages, stageLabels } from "~/modules/beta/model";
 import { reportData } from "~/modules/beta/pipeline.server";
+import { churnReasonCounts, conversionSummary } from "~/modules/beta/exit.server";
+import { formatRate } from "~/modules/beta/goals";
 
 export const meta: Route.MetaFunction = () => [{ title: "Reports · Beta program · Support Portal" }];
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   requirePermission(request, context, "manage:beta");
   const program = await getActiveProgram();
-  if (!program) return { program: null, report: null };
-  return { program: { name: program.name }, report: await reportData(program) };
+  if (!program) return { program: null, report: null, conversion: null, churnReasons: [] };
+  const [report, conversion, churnReasons] = await Promise.all([reportData(program), conversionSummary({ programId: program.id }), churnReasonCounts({ programId: program.id })]);
+  return { program: { name: program.name }, report, conversion, churnReasons };
 }
 
 const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v * 100)} %`);
 const days = (v: number | null) => (v === null ? "—" : `${Math.round(v * 10) / 10} days`);
 
 export default function BetaReports({ loaderData }: Route.ComponentProps) {
-  const { program, report } = loaderData;
-  if (!program || !report) return <p className="empty">No active beta program.</p>;
+  const { program, report, conversion, churnReasons } = loaderData;
+  if (!program || !report || !conversion) return <p className="empty">No active beta program.</p>;
   return (
     <div className="beta-reports">
       <p className="breadcrumb">
@@ -84,6 +87,39 @@ export default function BetaReports({ loaderData }: Route.ComponentProps) {
             {report.velocity.deals === 1 ? "deal" : "deals"} (mean {days(report.velocity.meanDays)}).
           </p>
           <p className="muted small">Only finished visits count (a deal still in a stage is left out of that stage&apos;s median); repeated visits add up.</p>
+        </section>
+        <section className="card" aria-labelledby="conversion-h">
+          <h2 id="conversion-h" className="card-title">
+            Beta exit: conversion rate
+          </h2>
+          <p>
+            <strong className="beta-big-number">{formatRate(conversion.rate)}</strong>{" "}
+            {conversion.decided === 0 ? "No beta exit decided yet." : `${conversion.converted} converted of ${conversion.decided} decided.`}
+          </p>
+          {churnReasons.length ? <BarChart title="Churned beta customers by reason" bars={churnReasons.map((r) => ({ label: r.reason, value: r.count }))} /> : null}
+          <table className="table small">
+            <caption className="visually-hidden">Beta exit decisions</caption>
+            <tbody>
+              <tr>
+                <th scope="row">Converted</th>
+                <td>{conversion.converted}</td>
+              </tr>
+              <tr>
+                <th scope="row">Churned</th>
+                <td>{conversion.churned}</td>
+              </tr>
+              {churnReasons.map((r) => (
+                <tr key={r.reason}>
+                  <th scope="row">Churned: {r.reason}</th>
+                  <td>{r.count}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="muted small">
+            Conversion rate = converted / decided (converted + churned) among this program&apos;s deals; customers still in their beta are not counted.{" "}
+            <Link to="/beta/goals">Goals</Link>
+          </p>
         </section>
         <section className="card" aria-labelledby="lost-h">
           <h2 id="lost-h" className="card-title">

@@ -20,6 +20,9 @@ import { parseTicketNumber, rethrowTicketError } from "~/modules/tickets/route-e
 import { getTicketThread, TicketError } from "~/modules/tickets/tickets.server";
 import { getTicketSlaClocks } from "~/modules/sla/apply.server";
 import { SlaPanel, slaEventText } from "~/components/sla-panel";
+import { BetaPromotePanel } from "~/components/beta-promote";
+import { can } from "~/modules/auth/permissions";
+import { feedbackItemIdForTicket } from "~/modules/beta/feedback.server";
 
 export const meta: Route.MetaFunction = ({ data }) => [{ title: data ? `#${data.ticket.number} ${data.ticket.subject} · Desk` : "Ticket · Desk" }];
 
@@ -84,6 +87,8 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
       },
       organizationName: thread.organizationName,
       plan: thread.plan,
+      /** Beta customers' tickets can become feedback items (agents and admins may promote). */
+      promote: thread.plan === "beta" && can(user, "manage:feedback") ? { itemId: await feedbackItemIdForTicket(t.id) } : null,
       requester: thread.requester,
       assignee: thread.assignee,
       messages: thread.messages.map((m) => ({
@@ -419,6 +424,7 @@ export default function DeskTicket({ loaderData, actionData }: Route.ComponentPr
               </dd>
             </dl>
           </section>
+          <BetaPromotePanel number={loaderData.ticket.number} promote={loaderData.promote} />
           <section className="card" aria-labelledby="fields-title">
             <h2 id="fields-title" className="card-title">
               Ticket
