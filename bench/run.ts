@@ -253,6 +253,7 @@ const captured: Record<string, Captured> = {};
 const statementsFile = `/tmp/bench-statements-${process.pid}.json`;
 writeFileSync(statementsFile, JSON.stringify(captured));
 if (process.argv.includes("--capture-only")) {
+  writeFileSync("/tmp/bench-statements-last.json", JSON.stringify(captured, null, 1));
   rmSync(appDir, { recursive: true, force: true });
   await pg.end();
   process.exit(0);
@@ -271,6 +272,8 @@ interface Measure {
 async function measure(origin: string, p: PathDef, connections: number, duration: number, cookie: string, target = p.path): Promise<Measure> {
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
+  let done!: (r: autocannon.Result) => void;
+  const finished = new Promise<autocannon.Result>((res) => (done = res));
   const instance = autocannon({
     url: origin + target,
     connections,
@@ -278,12 +281,12 @@ async function measure(origin: string, p: PathDef, connections: number, duration
     method: p.method ?? "GET",
     headers: { cookie, origin, ...(p.body ? { "content-type": "application/x-www-form-urlencoded" } : {}) },
     requests: p.body ? [{ setupRequest: (req) => ({ ...req, body: p.body!() }) }] : undefined,
-  });
+  }, (_e, res) => done(res));
   instance.on("response", (_c: unknown, status: number, _b: number, ms: number) => {
     latencies.push(ms);
     statuses[status] = (statuses[status] ?? 0) + 1;
   });
-  const r = await instance;
+  const r = await finished;
   latencies.sort((a, b) => a - b);
   return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), rps: latencies.length / duration, requests: latencies.length, errors: r.errors + r.timeouts, statuses };
 }
@@ -392,6 +395,8 @@ if (MIXED > 0) {
   let i = 0;
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
+  let done!: (r: autocannon.Result) => void;
+  const finished = new Promise<autocannon.Result>((res) => (done = res));
   const instance = autocannon({
     url: app.origin,
     connections: 16,
@@ -408,12 +413,12 @@ if (MIXED > 0) {
         },
       },
     ],
-  });
+  }, (_e, res) => done(res));
   instance.on("response", (_c: unknown, status: number, _b: number, ms: number) => {
     latencies.push(ms);
     statuses[status] = (statuses[status] ?? 0) + 1;
   });
-  const r = await instance;
+  const r = await finished;
   clearInterval(rssTimer);
   clearInterval(rssKids);
   latencies.sort((a, b) => a - b);
