@@ -111,6 +111,15 @@ export const tickets = pgTable(
     index("tickets_next_response_due_idx").on(t.nextResponseDueAt).where(sql`${t.nextResponseDueAt} is not null`),
     index("tickets_resolution_due_idx").on(t.resolutionDueAt).where(sql`${t.resolutionDueAt} is not null`),
     index("tickets_sla_due_idx").on(sql`least(${t.firstResponseDueAt}, ${t.nextResponseDueAt}, ${t.resolutionDueAt})`, t.number),
+    // Desk queues (docs/performance.md): open tickets are ~10 % of all; the views and their counts
+    // read only them (due order for page 1 of the default views), and recently solved by solved_at.
+    index("tickets_open_due_idx")
+      .on(sql`least(${t.firstResponseDueAt}, ${t.nextResponseDueAt}, ${t.resolutionDueAt})`, t.number)
+      .where(sql`${t.status} in ('new', 'open', 'pending', 'on_hold') and ${t.mergedIntoId} is null`),
+    index("tickets_open_scope_idx")
+      .on(t.groupId, t.assigneeId)
+      .where(sql`${t.status} in ('new', 'open', 'pending', 'on_hold') and ${t.mergedIntoId} is null`),
+    index("tickets_solved_at_idx").on(t.solvedAt).where(sql`${t.status} = 'solved'`),
   ],
 );
 

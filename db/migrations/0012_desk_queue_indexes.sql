@@ -1,0 +1,3 @@
+CREATE INDEX "tickets_open_due_idx" ON "tickets" USING btree (least("first_response_due_at", "next_response_due_at", "resolution_due_at"),"number") WHERE "tickets"."status" in ('new', 'open', 'pending', 'on_hold') and "tickets"."merged_into_id" is null;--> statement-breakpoint
+CREATE INDEX "tickets_open_scope_idx" ON "tickets" USING btree ("group_id","assignee_id") WHERE "tickets"."status" in ('new', 'open', 'pending', 'on_hold') and "tickets"."merged_into_id" is null;--> statement-breakpoint
+CREATE INDEX "tickets_solved_at_idx" ON "tickets" USING btree ("solved_at") WHERE "tickets"."status" = 'solved';
