@@ -63,8 +63,10 @@ export default [
   route("admin/macros", "routes/admin/macros.tsx"),
   route("admin/mailbox", "routes/admin/mailbox.tsx"),
   route("admin/mailbox/:id", "routes/admin/mailbox-message.tsx"),
+  route("admin/slack", "routes/admin/slack.tsx"),
   // provider webhooks (signed; exempt from the CSRF origin check)
   route("webhooks/resend", "routes/webhooks/resend.tsx"),
+  route("webhooks/slack", "routes/webhooks/slack.tsx"),
   // public API (bearer tokens; problem+json errors) and its reference
   route("api/v1/openapi.json", "routes/api/openapi.ts"),
   route("api/v1/tickets", "routes/api/tickets.ts"),

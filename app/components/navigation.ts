@@ -53,4 +53,5 @@ export const adminNavigation: NavItem[] = [
   { to: "/admin/macros", label: "Macros" },
   { to: "/admin/sla", label: "SLA" },
   { to: "/admin/mailbox", label: "Mailbox" },
+  { to: "/admin/slack", label: "Slack" },
 ];

@@ -51,6 +51,11 @@ const envSchema = z.object({
   /** Let escalation webhooks reach private and loopback addresses (tests, on-premise chat). */
   ALLOW_PRIVATE_WEBHOOKS: booleanish,
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** Slack (docs/slack.md): override the bot token and signing secret saved at /admin/slack. */
+  SLACK_BOT_TOKEN: emptyAsUnset(z.string().regex(/^xox[a-z]-/, "must be a Slack token (xoxb-…)").optional()),
+  SLACK_SIGNING_SECRET: emptyAsUnset(z.string().min(8).optional()),
+  /** Slack's Web API base URL (tests point it at a local fake). */
+  SLACK_API_URL: emptyAsUnset(z.url({ protocol: /^https?$/ }).optional()),
 });
 
 export type Env = z.infer<typeof envSchema> & { APP_URL: string; INBOUND_EMAIL_DOMAIN: string; secureCookies: boolean };

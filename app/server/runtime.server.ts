@@ -6,6 +6,7 @@ import { env } from "~/lib/env.server";
 import { log } from "~/lib/log.server";
 import { createJobRunner, type JobRunner } from "~/modules/jobs/runner.server";
 import "~/modules/beta/jobs.server";
+import "~/modules/slack/jobs.server"; // registers Slack event processing, thread replies and notifications
 import "~/modules/sla/jobs.server"; // registers the SLA sweep, recompute and webhook jobs
 import "~/modules/tickets/jobs.server";
 

@@ -43,6 +43,8 @@ export interface EscalationActions {
   notifyUserIds?: string[];
   /** Slack-compatible incoming webhook: POSTs {"text": …}. */
   webhookUrl?: string | null;
+  /** Post the escalation into this Slack channel (C…/G…) with the connected bot (docs/slack.md). */
+  slackChannelId?: string | null;
   reassignGroupId?: string | null;
   reassignUserId?: string | null;
   raisePriority?: boolean;

@@ -1,6 +1,7 @@
 import type { Database } from "../client";
 import { createInvitation, createOrganization, createUser } from "./factories";
 import { seedBeta } from "./beta";
+import { seedBetaGoals } from "./beta-goals";
 import { seedKnowledgeBase } from "./kb";
 import { seedSla } from "./sla";
 import { seedTickets } from "./tickets";
@@ -69,5 +70,6 @@ export async function seedDemo(db: Database): Promise<void> {
         { userId: ids.dan!, name: "Dan Duarte", email: "dan@globex.test" },
       ],
     });
+    await seedBetaGoals(tx, { salesUserId: ids.sales!, adminUserId: ids.admin!, globexOrganizationId: globex.id });
   });
 }

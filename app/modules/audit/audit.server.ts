@@ -3,6 +3,10 @@ import type { Executor } from "~/lib/db.server";
 import { now } from "~/lib/clock";
 
 export type AuditAction =
+  | "slack.settings_updated"
+  | "slack.connection_tested"
+  | "slack.channel_mapped"
+  | "slack.channel_unmapped"
   | "auth.sign_in"
   | "auth.sign_in_failed"
   | "auth.sign_out"

@@ -38,6 +38,8 @@ export const permissions = {
   // operations
   "read:mailbox": ["admin"],
   "read:audit": ["admin"],
+  // Slack as a support channel (/admin/slack): workspace connection and channel mappings
+  "manage:slack": ["admin"],
   // knowledge base authoring (/desk/kb)
   "manage:kb": ["agent", "admin"],
   // beta program: the pipeline, its deals' support health, beta feedback triage

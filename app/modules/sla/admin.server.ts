@@ -10,6 +10,7 @@ import { calendarFieldErrors } from "./calendar-form";
 import { enqueueSlaRecompute, latestSlaRecompute } from "./jobs.server";
 import { channels, orderPolicies, plans, runnableStatuses, slaMetrics, slaPriorities, type Targets } from "./policy";
 import { webhookUrlProblem } from "./webhook";
+import { SLACK_CHANNEL_ID, slackChannelIdMessage } from "../slack/constants";
 
 export class SlaAdminError extends Error {
   constructor(
@@ -220,6 +221,13 @@ export const ruleFormSchema = z.object({
       const problem = v ? webhookUrlProblem(v) : null;
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     }),
+  slackChannelId: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .optional()
+    .transform((v) => v || null)
+    .refine((v) => v === null || SLACK_CHANNEL_ID.test(v), slackChannelIdMessage),
   reassignGroupId: z.union([z.literal(""), z.uuid()]).optional().transform((v) => v || null),
   reassignUserId: z.union([z.literal(""), z.uuid()]).optional().transform((v) => v || null),
   raisePriority: z.preprocess((v) => v === "on", z.boolean()),
@@ -238,7 +246,7 @@ export async function getRule(id: string) {
 
 export async function saveRule(id: string | null, d: RuleInput): Promise<string> {
   const hasAction =
-    d.notifyAssignee || d.notifyGroup || d.notifyAdmins || d.notifyUserIds.length || d.webhookUrl || d.reassignGroupId || d.reassignUserId || d.raisePriority || d.setEscalationLevel;
+    d.notifyAssignee || d.notifyGroup || d.notifyAdmins || d.notifyUserIds.length || d.webhookUrl || d.slackChannelId || d.reassignGroupId || d.reassignUserId || d.raisePriority || d.setEscalationLevel;
   if (!hasAction) throw new SlaAdminError("Choose at least one action.");
   const values = {
     name: d.name,
@@ -252,6 +260,7 @@ export async function saveRule(id: string | null, d: RuleInput): Promise<string>
       notifyAdmins: d.notifyAdmins,
       notifyUserIds: d.notifyUserIds,
       webhookUrl: d.webhookUrl,
+      slackChannelId: d.slackChannelId,
       reassignGroupId: d.reassignGroupId,
       reassignUserId: d.reassignUserId,
       raisePriority: d.raisePriority,

@@ -13,6 +13,8 @@ import { now } from "~/lib/clock";
 import { log } from "~/lib/log.server";
 import { enqueueEmail } from "../email/outbox.server";
 import { enqueueJob } from "../jobs/runner.server";
+import { escapeSlack } from "../slack/format";
+import { queueSlackNotification } from "../slack/outbound.server";
 import { recomputeTicketSla } from "./apply.server";
 import { conditionsMatch, slaMetricLabels, type SlaMetricName } from "./policy";
 
@@ -164,6 +166,10 @@ export async function escalate(tx: Executor, fired: FiredSlaEvent[], at: Date, r
       if (a.webhookUrl) {
         await enqueueJob(tx, "sla.webhook", { url: a.webhookUrl, text, firingId: firing.id }, { uniqueKey: `sla-webhook:${firing.id}`, maxAttempts: 6 });
         done.push("webhook");
+      }
+      if (a.slackChannelId) {
+        await queueSlackNotification(tx, { channelId: a.slackChannelId, text: `:rotating_light: ${escapeSlack(text)}`, key: `escalation:${firing.id}` });
+        done.push("slack");
       }
       // Changes to the ticket, each with its timeline event.
       const patch: Partial<typeof tickets.$inferInsert> = {};

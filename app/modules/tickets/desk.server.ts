@@ -6,6 +6,7 @@ import { renderMarkdown } from "~/lib/markdown";
 import type { Actor } from "../auth/permissions";
 import { enqueueEmail } from "../email/outbox.server";
 import { recomputeTicketSla } from "../sla/apply.server";
+import { queueSlackReply } from "../slack/outbound.server";
 import { HIGHLIGHT_START, HIGHLIGHT_STOP, highlightToHtml } from "~/lib/html";
 import { normalizeTags, queueFiltersSchema, type QueueFilters } from "./filters";
 import { statusLabels, type TicketPriority, type TicketStatus } from "./model";
@@ -346,6 +347,7 @@ export async function updateTicketAsAgent(actor: Actor, number: number, change: 
     }
 
     let messageHtml: string | null = null;
+    let postedToSlack = false;
     if (change.reply) {
       const [message] = await tx
         .insert(ticketMessages)
@@ -363,6 +365,8 @@ export async function updateTicketAsAgent(actor: Actor, number: number, change: 
         patch.lastAgentReplyAt = at;
         if (!ticket.firstRespondedAt) patch.firstRespondedAt = at;
         messageHtml = renderMarkdown(change.reply.body);
+        // A ticket that started in Slack is answered in its Slack thread (never an internal note).
+        postedToSlack = await queueSlackReply(tx, ticket.id, message!.id);
       }
     }
     if (Object.keys(patch).length === 0 && !change.reply) return;
@@ -376,7 +380,7 @@ export async function updateTicketAsAgent(actor: Actor, number: number, change: 
     await recomputeTicketSla(tx, ticket.id);
 
     const [requester] = await tx.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.id, ticket.requesterId));
-    if (requester && messageHtml !== null && change.reply) {
+    if (requester && messageHtml !== null && change.reply && !postedToSlack) {
       const [author] = await tx.select({ name: users.name }).from(users).where(eq(users.id, actor.id));
       await enqueueEmail(tx, {
         to: requester.email,

@@ -6,6 +6,7 @@ import { fieldErrorsOf, formValues, readForm, type FormFailure } from "~/lib/for
 import { notFound, requirePermission } from "~/modules/auth/guard.server";
 import { getRule, ruleFormSchema, saveRule, slaFormOptions, SlaAdminError } from "~/modules/sla/admin.server";
 import { plans, slaMetricLabels, slaMetrics, slaPriorities } from "~/modules/sla/policy";
+import { knownSlackChannels } from "~/modules/slack/settings.server";
 
 export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.title ?? "Escalation rule"} · SLA · Admin` }];
 
@@ -15,7 +16,7 @@ const lists = ["plans", "priorities", "groupIds", "organizationIds", "policyIds"
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   requirePermission(request, context, "manage:sla");
   const isNew = params.id === "new";
-  const [row, options] = await Promise.all([isNew ? null : getRule(params.id), slaFormOptions()]);
+  const [row, options, slackChannels] = await Promise.all([isNew ? null : getRule(params.id), slaFormOptions(), knownSlackChannels()]);
   if (!isNew && !row) notFound("There is no such rule.");
   const a = row?.actions ?? { notifyAssignee: true };
   const c = row?.conditions ?? {};
@@ -35,12 +36,13 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     notifyAdmins: flag(a.notifyAdmins),
     notifyUserIds: a.notifyUserIds ?? [],
     webhookUrl: a.webhookUrl ?? "",
+    slackChannelId: a.slackChannelId ?? "",
     reassignGroupId: a.reassignGroupId ?? "",
     reassignUserId: a.reassignUserId ?? "",
     raisePriority: flag(a.raisePriority),
     setEscalationLevel: a.setEscalationLevel ? String(a.setEscalationLevel) : "",
   };
-  return { title: row?.name ?? "New escalation rule", values, options };
+  return { title: row?.name ?? "New escalation rule", values, options, slackChannels };
 }
 
 export async function action({ request, context, params }: Route.ActionArgs) {
@@ -132,6 +134,24 @@ export default function RuleEdit({ loaderData, actionData }: Route.ComponentProp
           </fieldset>
           <div className="form">
             <Field label="Post to a webhook (Slack-compatible)" name="webhookUrl" type="url" defaultValue={one("webhookUrl")} error={errors.webhookUrl} hint='POSTs {"text": "…"}; private addresses are refused.' placeholder="https://hooks.slack.com/services/…" />
+            <Field
+              label="Notify a Slack channel"
+              name="slackChannelId"
+              defaultValue={one("slackChannelId")}
+              error={errors.slackChannelId}
+              hint="Channel ID (C…); the bot connected at Admin → Slack must be in it."
+              placeholder="C0123456789"
+              list="rule-slack-channels"
+              autoComplete="off"
+              spellCheck={false}
+            />
+            <datalist id="rule-slack-channels">
+              {loaderData.slackChannels.map((c) => (
+                <option key={c.channelId} value={c.channelId}>
+                  {c.channelName ? `#${c.channelName}` : c.channelId}
+                </option>
+              ))}
+            </datalist>
             <div className="field">
               <label htmlFor="rule-group">Reassign to group</label>
               <select id="rule-group" name="reassignGroupId" defaultValue={one("reassignGroupId")}>
