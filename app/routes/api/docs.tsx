@@ -95,6 +95,7 @@ export default function ApiDocs({ loaderData }: Route.ComponentProps) {
           <li><a href="#authentication">Authentication and scopes</a></li>
           <li><a href="#errors">Errors</a></li>
           <li><a href="#rate-limits">Rate limits</a></li>
+          <li><a href="#client">Typed TypeScript client</a></li>
           {operations.map((op) => (
             <li key={op.id}>
               <a href={`#${op.id}`}>
@@ -187,6 +188,49 @@ Content-Type: application/problem+json
           <code>rate_limited</code> with <code>Retry-After</code> in seconds: wait that long, then retry.
         </p>
         <p>Requests and errors are counted per token per day; the owner sees them as a chart on the tokens page.</p>
+      </section>
+
+      <section className="card" aria-labelledby="client">
+        <h2 className="card-title" id="client">Typed TypeScript client</h2>
+        <p>
+          The portal&apos;s repository ships a typed client: <code>app/sdk/schema.d.ts</code> (every path, parameter, body and response, generated from
+          openapi.json by <a href="https://openapi-ts.dev/">openapi-typescript</a>) and <code>app/sdk/client.ts</code>, a small wrapper around{" "}
+          <a href="https://openapi-ts.dev/openapi-fetch/">openapi-fetch</a>. The API&apos;s own contract tests call a running server with this client, so the
+          document, the server and the client agree.
+        </p>
+        <h3>Get it</h3>
+        <ul>
+          <li>
+            In the portal&apos;s repository: <code>npm run sdk</code> regenerates <code>app/sdk/openapi.json</code> and <code>app/sdk/schema.d.ts</code> from
+            the code; <code>npm run sdk -- --url {base}</code> generates them from this running portal instead.
+          </li>
+          <li>
+            In your own project: <code>npm install openapi-fetch</code> and <code>npx openapi-typescript {base}/api/v1/openapi.json -o portal-api.d.ts</code>, then
+            copy <code>client.ts</code> (30 lines) next to it and import from <code>./portal-api</code>.
+          </li>
+        </ul>
+        <h3>Use it</h3>
+        <pre style={pre}>{`import { createPortalClient } from "./sdk/client";
+
+const portal = createPortalClient({ baseUrl: "${base}", token: process.env.PORTAL_TOKEN! });
+
+// Typed parameters and results; errors come back as problem+json values, never thrown.
+const { data, error, response } = await portal.GET("/tickets", { params: { query: { status: "open" } } });
+if (error) throw new Error(\`\${response.status} \${error.code}: \${error.detail}\`);
+for (const ticket of data.tickets) console.log(ticket.number, ticket.subject);
+
+const filed = await portal.POST("/tickets", {
+  params: { header: { "Idempotency-Key": crypto.randomUUID() } },
+  body: { subject: "Export fails", description: "The CSV export fails with error 500." },
+});
+
+// Versioned writes: send the version you read (the ETag) as If-Match.
+const deal = await portal.GET("/beta/deals/{id}", { params: { path: { id: dealId } } });
+const moved = await portal.POST("/beta/deals/{id}/move", {
+  params: { path: { id: dealId }, header: { "If-Match": \`"\${deal.data!.version}"\` } },
+  body: { to: "demo" },
+});
+if (moved.error?.code === "stage_gate_refused") console.log("Missing:", moved.error.errors?.map((e) => e.message));`}</pre>
       </section>
 
       {operations.map((op) => (
