@@ -13,7 +13,11 @@ export function slackToMarkdown(text: string, names: Record<string, string> = {}
     if (target.startsWith("@")) return `@${label ?? names[target.slice(1)] ?? target.slice(1)}`;
     if (target.startsWith("#")) return `#${label ?? target.slice(1)}`;
     if (target.startsWith("!")) return `@${(label ?? target.slice(1)).replace(/^subteam\^\w+$/, "team")}`;
-    if (/^(https?|mailto):/i.test(target)) return label && label !== target ? `[${label}](${target})` : target.replace(/^mailto:/i, "");
+    if (/^mailto:/i.test(target)) {
+      const address = target.slice("mailto:".length);
+      return label && label !== address ? `[${label}](${target})` : address;
+    }
+    if (/^https?:/i.test(target)) return label && label !== target ? `[${label}](${target})` : target;
     return label ?? target;
   });
   // *bold* (Slack) → **bold**; leave list bullets ("* item") alone.

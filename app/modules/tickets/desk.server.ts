@@ -67,10 +67,16 @@ export async function deskViewCounts(actor: Actor): Promise<Record<DeskView, num
   const selects = Object.fromEntries(
     entries.map((v) => [v, sql<number>`count(*) filter (where ${viewCondition(v, actor, groupIds) ?? sql`true`})`.mapWith(Number)]),
   ) as Record<DeskView, SQL.Aliased<number> | SQL<number>>;
+  // Every view counts open tickets or recently solved ones: read only those (partial indexes
+  // tickets_open_scope_idx and tickets_solved_at_idx), not the whole history.
+  const candidates = or(
+    inArray(tickets.status, OPEN),
+    and(eq(tickets.status, "solved"), sql`${tickets.solvedAt} > ${new Date(now().getTime() - 7 * 86400_000).toISOString()}::timestamptz`),
+  );
   const [row] = await db()
     .select(selects as Record<string, SQL<number>>)
     .from(tickets)
-    .where(scope ? and(scope, isNull(tickets.mergedIntoId)) : isNull(tickets.mergedIntoId));
+    .where(and(scope, isNull(tickets.mergedIntoId), candidates));
   return row as Record<DeskView, number>;
 }
 
