@@ -18,14 +18,16 @@ import { navigationFor } from "./components/navigation";
 import { isBetaCustomer } from "./modules/orgs/organizations.server";
 import { unreadNotificationCount } from "./modules/notifications/notifications.server";
 import { can } from "./modules/auth/permissions";
+import { takeToast } from "./lib/toast.server";
 
 export const links: Route.LinksFunction = () => [
   { rel: "icon", href: "data:," },
   { rel: "stylesheet", href: stylesheet },
 ];
 
-export async function loader({ context }: Route.LoaderArgs) {
+export async function loader({ request, context }: Route.LoaderArgs) {
   const user = context.user;
+  const { toast, clear } = takeToast(request);
   const [betaCustomer, unreadNotifications] = await Promise.all([
     user?.role === "customer" ? isBetaCustomer(user.organizationId) : false,
     user && can(user, "read:notifications:own") ? unreadNotificationCount(user.id) : null,
@@ -36,7 +38,8 @@ export async function loader({ context }: Route.LoaderArgs) {
     timeZone: user?.timeZone ?? "UTC",
     navigation: navigationFor(user?.role ?? null, { betaCustomer }),
     unreadNotifications,
-  });
+    toast,
+  }, clear ? { headers: { "Set-Cookie": clear } } : undefined);
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
@@ -62,7 +65,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
 export default function App({ loaderData }: Route.ComponentProps) {
   return (
     <TimeZoneProvider value={loaderData.timeZone}>
-      <AppShell user={loaderData.user} navigation={loaderData.navigation} unreadNotifications={loaderData.unreadNotifications}>
+      <AppShell user={loaderData.user} navigation={loaderData.navigation} unreadNotifications={loaderData.unreadNotifications} toast={loaderData.toast}>
         <Outlet />
       </AppShell>
     </TimeZoneProvider>

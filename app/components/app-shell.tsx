@@ -1,5 +1,7 @@
 import { Form, Link, NavLink, useLocation } from "react-router";
 import { adminNavigation, type NavItem } from "./navigation";
+import { Toast } from "./toast";
+import type { Toast as ToastData } from "~/lib/toast";
 
 interface ShellUser {
   name: string;
@@ -11,12 +13,15 @@ export function AppShell({
   user,
   navigation,
   unreadNotifications = null,
+  toast = null,
   children,
 }: {
   user: ShellUser | null;
   navigation: NavItem[];
   /** Unread in-app notifications; null for people who get none (customers). */
   unreadNotifications?: number | null;
+  /** The message of the action that led here (app/lib/toast.server.ts). */
+  toast?: ToastData | null;
   children: React.ReactNode;
 }) {
   const { pathname } = useLocation();
@@ -97,6 +102,9 @@ export function AppShell({
           </ul>
         </nav>
       ) : null}
+      <div className="toast-region">
+        <Toast toast={toast} />
+      </div>
       <main id="main" className="main">
         {children}
       </main>

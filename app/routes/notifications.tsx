@@ -4,6 +4,7 @@ import type { Route } from "./+types/notifications";
 import { SubmitButton } from "~/components/form";
 import { RelativeTime } from "~/components/time";
 import { parseForm, readForm } from "~/lib/forms";
+import { redirectWithToast } from "~/lib/toast.server";
 import { can } from "~/modules/auth/permissions";
 import { requirePermission } from "~/modules/auth/guard.server";
 import {
@@ -32,6 +33,11 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   };
 }
 
+/** Back to the list the person was on (only ?show=unread is kept; nothing else is echoed). */
+function backTo(request: Request): string {
+  return new URL(request.url).searchParams.get("show") === "unread" ? "/notifications?show=unread" : "/notifications";
+}
+
 const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("open"), id: z.coerce.number().int().positive() }),
   z.object({ intent: z.literal("read"), id: z.coerce.number().int().positive() }),
@@ -51,15 +57,16 @@ export async function action({ request, context }: Route.ActionArgs) {
     }
     case "read":
       await markNotificationsRead(user.id, [input.id]);
-      return { ok: true as const, marked: 1 };
-    case "read-all":
-      return { ok: true as const, marked: await markNotificationsRead(user.id, "all") };
+      return redirectWithToast(backTo(request), "Marked as read.");
+    case "read-all": {
+      const marked = await markNotificationsRead(user.id, "all");
+      return redirectWithToast(backTo(request), marked === 1 ? "Marked 1 notification as read." : `Marked ${marked} notifications as read.`);
+    }
   }
 }
 
-export default function Notifications({ loaderData, actionData }: Route.ComponentProps) {
+export default function Notifications({ loaderData }: Route.ComponentProps) {
   const { items, unread, unreadOnly, nextCursor, paged, canOpenTickets } = loaderData;
-  const marked = actionData && "marked" in actionData ? actionData.marked : null;
   return (
     <>
       <div className="page-header">
@@ -75,11 +82,6 @@ export default function Notifications({ loaderData, actionData }: Route.Componen
           </Form>
         ) : null}
       </div>
-      {marked !== null ? (
-        <p className="alert alert-success" role="status">
-          {marked === 1 ? "Marked 1 notification as read." : `Marked ${marked} notifications as read.`}
-        </p>
-      ) : null}
       <nav className="tabs" aria-label="Which notifications">
         <Link to="/notifications" aria-current={!unreadOnly ? "page" : undefined} className={!unreadOnly ? "active" : ""}>
           All

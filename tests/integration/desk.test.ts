@@ -90,7 +90,7 @@ describe("desk", () => {
     const duplicate = await newTicket("Cannot log in", "Duplicate report with extra detail.");
     const res = await call(deskTicketAction, postForm(`/desk/tickets/${duplicate}`, { intent: "merge", version: await versionOf(duplicate), target: `#${original}` }, agent), { number: String(duplicate) });
     expect(res.status).toBe(302);
-    expect(res.location).toBe(`/desk/tickets/${original}?saved=merged`);
+    expect(res.location).toBe(`/desk/tickets/${original}`);
     const [dup] = await db().select().from(tickets).where(eq(tickets.number, duplicate));
     const [orig] = await db().select().from(tickets).where(eq(tickets.number, original));
     expect(dup!.status).toBe("closed");

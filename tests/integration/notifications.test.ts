@@ -75,8 +75,15 @@ describe("in-app notifications", () => {
     const unread = (await call(loader, getRequest("/notifications?show=unread", otherAgent))).data as ListData;
     expect(unread.items.map((n) => n.text)).not.toContain("One");
     expect(unread.items.map((n) => n.text)).toContain("Two");
-    const all = await call(action, postForm("/notifications", { intent: "read-all" }, otherAgent));
-    expect((all.data as { marked: number }).marked).toBeGreaterThan(0);
+    const all = await call(action, postForm("/notifications?show=unread", { intent: "read-all" }, otherAgent));
+    expect(all.status).toBe(302);
+    expect(all.location).toBe("/notifications?show=unread");
+    // The next page shows the toast once.
+    const cookie = all.headers.get("set-cookie")!;
+    expect(decodeURIComponent(cookie)).toMatch(/Marked \d+ notifications as read/);
+    const next = await call(rootLoader, getRequest("/notifications", otherAgent, { cookie: `${otherAgent.cookie}; ${cookie.split(";")[0]}` }));
+    expect((next.data as { toast: { message: string } }).toast.message).toMatch(/Marked \d+ notifications as read/);
+    expect(next.headers.get("set-cookie")).toMatch(/toast=;.*Max-Age=0/);
     expect(((await call(loader, getRequest("/notifications", otherAgent))).data as ListData).unread).toBe(0);
   });
 

@@ -1,4 +1,4 @@
-import { data, Form, Link, redirect, useNavigate, useSearchParams } from "react-router";
+import { data, Form, Link, useNavigate } from "react-router";
 import { KeyboardShortcuts } from "~/components/keyboard-shortcuts";
 import { KbLinkPicker } from "~/components/kb-link-picker";
 import { z } from "zod";
@@ -7,6 +7,7 @@ import { FormError, SubmitButton } from "~/components/form";
 import { PriorityBadge, StatusBadge } from "~/components/ticket-badges";
 import { RelativeTime } from "~/components/time";
 import { formFailure, parseForm } from "~/lib/forms";
+import { redirectWithToast } from "~/lib/toast.server";
 import { requirePermission } from "~/modules/auth/guard.server";
 import { env } from "~/lib/env.server";
 import { assignmentOptions, groupIdsOf, updateTicketAsAgent, type AgentUpdate } from "~/modules/tickets/desk.server";
@@ -145,11 +146,11 @@ export async function action({ request, context, params }: Route.ActionArgs) {
       const d = other.data;
       if (d.intent === "merge") {
         await mergeTicket(user, number, d.target, d.version);
-        return redirect(`/desk/tickets/${d.target}?saved=merged`);
+        return redirectWithToast(`/desk/tickets/${d.target}`, "Merged: the duplicate's conversation is now part of this ticket.");
       }
       if (d.intent === "link") await linkTickets(user, number, d.related);
       else await unlinkTickets(user, number, d.related);
-      return redirect(`/desk/tickets/${number}?saved=1`);
+      return redirectWithToast(`/desk/tickets/${number}`, d.intent === "link" ? `Linked #${d.related}.` : `Removed the link to #${d.related}.`);
     } catch (e) {
       if (e instanceof TicketError && e.status !== 404) return formFailure(form, e.field ? { [e.field]: e.message } : {}, e.field ? undefined : e.message, e.status);
       rethrowTicketError(e);
@@ -181,7 +182,15 @@ export async function action({ request, context, params }: Route.ActionArgs) {
     }
     rethrowTicketError(e);
   }
-  return redirect(`/desk/tickets/${number}?saved=1`);
+  const what =
+    input.intent === "assign-to-me"
+      ? "Saved: assigned to you."
+      : change.reply
+        ? change.reply.visibility === "internal"
+          ? "Saved: internal note added."
+          : "Saved: reply sent to the requester."
+        : "Saved.";
+  return redirectWithToast(`/desk/tickets/${number}`, what);
 }
 
 function describeEvent(e: { type: string; data: Record<string, unknown> }, names: Map<string, string>): string {
@@ -223,7 +232,6 @@ function describeEvent(e: { type: string; data: Record<string, unknown> }, names
 
 export default function DeskTicket({ loaderData, actionData }: Route.ComponentProps) {
   const { ticket, messages, events, options } = loaderData;
-  const [params] = useSearchParams();
   const failure = actionData && !actionData.ok ? actionData : undefined;
   const macro = actionData && actionData.ok && "macro" in actionData ? actionData.macro : undefined;
   const navigate = useNavigate();
@@ -273,11 +281,6 @@ export default function DeskTicket({ loaderData, actionData }: Route.ComponentPr
           </Form>
         ) : null}
       </div>
-      {params.get("saved") && !failure ? (
-        <div className="alert alert-success" role="status">
-          {params.get("saved") === "merged" ? "Merged: the duplicate's conversation is now part of this ticket." : "Saved."}
-        </div>
-      ) : null}
       {loaderData.mergedInto ? (
         <div className="alert alert-info" role="note">
           This ticket was merged into <Link to={`/desk/tickets/${String(loaderData.mergedInto)}`}>#{String(loaderData.mergedInto)}</Link>.

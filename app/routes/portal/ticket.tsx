@@ -5,6 +5,7 @@ import { FormError, SubmitButton } from "~/components/form";
 import { PriorityBadge, StatusBadge } from "~/components/ticket-badges";
 import { RelativeTime } from "~/components/time";
 import { formFailure, parseForm } from "~/lib/forms";
+import { redirectWithToast } from "~/lib/toast.server";
 import { requirePermission } from "~/modules/auth/guard.server";
 import { parseTicketNumber, rethrowTicketError } from "~/modules/tickets/route-errors.server";
 import { getTicketThread, rateTicket, replyAsCustomer, setStatusAsCustomer, TicketError } from "~/modules/tickets/tickets.server";
@@ -76,17 +77,17 @@ export async function action({ request, context, params }: Route.ActionArgs) {
         const { files, error } = await filesFrom(form);
         if (error) return formFailure(form, { attachments: error });
         await replyAsCustomer(user, number, { body: parsed.data.body, files });
-        return redirect(`/portal/tickets/${number}?done=reply`);
+        return redirectWithToast(`/portal/tickets/${number}`, "Your reply was added.");
       }
       case "solve":
         await setStatusAsCustomer(user, number, "solved");
-        return redirect(`/portal/tickets/${number}?done=solved`);
+        return redirectWithToast(`/portal/tickets/${number}`, "Marked as solved. Thank you!");
       case "reopen":
         await setStatusAsCustomer(user, number, "open");
-        return redirect(`/portal/tickets/${number}?done=reopened`);
+        return redirectWithToast(`/portal/tickets/${number}`, "The ticket is open again.");
       case "rate":
         await rateTicket(user, number, { rating: parsed.data.rating, comment: parsed.data.comment || null });
-        return redirect(`/portal/tickets/${number}?done=rated`);
+        return redirectWithToast(`/portal/tickets/${number}`, "Thanks for rating our support.");
     }
   } catch (e) {
     if (e instanceof TicketError && e.status !== 404) {
@@ -96,18 +97,10 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   }
 }
 
-const doneMessages: Record<string, string> = {
-  reply: "Your reply was added.",
-  solved: "Marked as solved. Thank you!",
-  reopened: "The ticket is open again.",
-  rated: "Thanks for rating our support.",
-};
-
 export default function PortalTicket({ loaderData, actionData }: Route.ComponentProps) {
   const { ticket, messages } = loaderData;
   const [params] = useSearchParams();
   const failure = actionData && !actionData.ok ? actionData : undefined;
-  const done = params.get("done");
   const closed = ticket.status === "closed";
   const solved = ticket.status === "solved";
   return (
@@ -154,11 +147,6 @@ export default function PortalTicket({ loaderData, actionData }: Route.Component
       {params.get("created") ? (
         <div className="alert alert-success" role="status">
           Ticket #{ticket.number} was created. We sent you a confirmation by email.
-        </div>
-      ) : null}
-      {done && doneMessages[done] ? (
-        <div className="alert alert-success" role="status">
-          {doneMessages[done]}
         </div>
       ) : null}
       <FormError failure={failure} />
