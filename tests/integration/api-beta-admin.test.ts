@@ -9,7 +9,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { createPortalClient, type PortalClient } from "~/sdk/client";
-import { auditEvents, betaDeals, betaPrograms, dealActivities, dealContacts, dealStageEvents, organizations, users } from "../../db/schema";
+import { agreements, auditEvents, betaDeals, betaPrograms, dealActivities, dealContacts, dealStageEvents, organizations, users } from "../../db/schema";
 import { createOrganization, createUser } from "../support/factories";
 import { startApiServer, type RunningServer } from "../support/api-server";
 import { userWithToken } from "../support/api";
@@ -103,6 +103,20 @@ describe("beta deals", () => {
 
     const toLost = await admin.POST("/beta/deals/{id}/move", { params: { path: { id } }, body: { to: "lost", lostReason: "No budget", lostNote: "Next year", version: moved.data!.deal.version } });
     expect(toLost.data!.deal).toMatchObject({ stage: "lost", lostReason: "No budget" });
+  });
+
+  it("onboards through a move to onboarded once the agreement is signed, as the board does", async () => {
+    const { data: deal } = await sales.POST("/beta/deals", { body: { company: "Vandelay", website: "vandelay.example", contact: { name: "Art", email: "art@vandelay.example" } } });
+    const id = deal!.id;
+    const refused = await sales.POST("/beta/deals/{id}/move", { params: { path: { id } }, body: { to: "onboarded", version: deal!.version } });
+    expect((refused.error as Problem).errors).toEqual([{ path: "body.to", message: "Agreement signed (signed date)" }]);
+    await db().insert(agreements).values({ dealId: id, status: "signed", terms: "Beta terms", signedOn: "2026-03-01" });
+    const moved = await sales.POST("/beta/deals/{id}/move", { params: { path: { id } }, body: { to: "onboarded", version: deal!.version } });
+    expect(moved.response.status, JSON.stringify(moved.error)).toBe(200);
+    expect(moved.data!.onboarding).toMatchObject({ organizationCreated: true, invited: ["art@vandelay.example"] });
+    expect(moved.data!.deal).toMatchObject({ stage: "onboarded", organization: "Vandelay", organizationId: moved.data!.onboarding!.organizationId });
+    const [org] = await db().select().from(organizations).where(eq(organizations.id, moved.data!.onboarding!.organizationId));
+    expect(org!.plan).toBe("beta");
   });
 
   it("refuses a stale version (409) and a missing one (428)", async () => {

@@ -9,6 +9,7 @@
  * document, the server and the client fails here or in `npm run typecheck`.
  */
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/lib/db.server";
 import { operationById, problemSchema } from "~/modules/api/operations";
@@ -19,6 +20,7 @@ import { createKbArticle } from "../../db/seed/kb";
 import { createOrganization, createUser } from "../support/factories";
 import { startApiServer, type RunningServer } from "../support/api-server";
 import { userWithToken } from "../support/api";
+import { fetchDocument, generateSdk, sdkFiles } from "../../scripts/sdk";
 
 type DocOperation = { operationId: string; responses: Record<string, { content?: Record<string, unknown>; headers?: Record<string, unknown> }> };
 type Doc = { openapi: string; paths: Record<string, Record<string, DocOperation>> };
@@ -268,6 +270,13 @@ describe("the OpenAPI document served by the running server", () => {
       expect(cases[op.operationId], `${method.toUpperCase()} ${path} (${op.operationId}) has no contract case`).toBeDefined();
       expect(allowedRoles[op.operationId], `${op.operationId} has no row in the roles table`).toBeDefined();
     }
+  });
+});
+
+describe("the committed client", () => {
+  it("is what `npm run sdk -- --url` generates from the running server's document", async () => {
+    const generated = await generateSdk(await fetchDocument(server.baseUrl));
+    expect(generated.schema === readFileSync(sdkFiles.schema, "utf8"), "app/sdk/schema.d.ts differs from the served document: run npm run sdk").toBe(true);
   });
 });
 
