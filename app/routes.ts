@@ -63,6 +63,8 @@ export default [
   route("admin/macros", "routes/admin/macros.tsx"),
   route("admin/mailbox", "routes/admin/mailbox.tsx"),
   route("admin/mailbox/:id", "routes/admin/mailbox-message.tsx"),
+  route("admin/webhooks", "routes/admin/webhooks.tsx"),
+  route("admin/webhooks/:id", "routes/admin/webhook.tsx"),
   route("admin/slack", "routes/admin/slack.tsx"),
   // provider webhooks (signed; exempt from the CSRF origin check)
   route("webhooks/resend", "routes/webhooks/resend.tsx"),

@@ -20,6 +20,18 @@ md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
   return defaultLinkOpen(tokens, idx, options, env, self);
 };
 
+// Images are never loaded from user content: a remote image would let its author see who opened
+// the ticket or mail, and when (a tracking pixel). It becomes a link to the image instead, as
+// inbound HTML mail does (app/modules/tickets/inbound-html.ts).
+md.renderer.rules.image = (tokens, idx) => {
+  const token = tokens[idx]!;
+  const src = token.attrGet("src") ?? "";
+  const alt = token.content || token.attrGet("alt") || "";
+  const label = md.utils.escapeHtml(alt ? `[image: ${alt}]` : "[image]");
+  if (!/^https?:\/\//i.test(src)) return label;
+  return `<a href="${md.utils.escapeHtml(src)}" rel="nofollow noopener noreferrer" target="_blank">${label}</a>`;
+};
+
 export function renderMarkdown(source: string): string {
   return md.render(source ?? "");
 }

@@ -233,6 +233,9 @@ export const getRows: GetRow[] = [
   { route: "/admin/mailbox", state: "outbox", path: () => "/admin/mailbox", expect: adminOnly },
   { route: "/admin/mailbox/:id", state: "message", path: (f) => `/admin/mailbox/${f.mailboxMessage}`, expect: adminOnly },
   { route: "/admin/slack", state: "settings", path: () => "/admin/slack", expect: adminOnly },
+  { route: "/admin/webhooks", state: "list", path: () => "/admin/webhooks", expect: adminOnly },
+  // No webhook in the demo seed: the page of an unknown one is 404 for admins, refused for the rest.
+  { route: "/admin/webhooks/:id", state: "no such webhook", path: () => "/admin/webhooks/00000000-0000-4000-8000-000000000000", expect: { ...adminOnly, admin: "missing" } },
   { route: "/notifications", state: "own notifications", path: () => "/notifications", expect: orgReaders },
   // machine endpoints and API reference
   { route: "/webhooks/resend", state: "GET", path: () => "/webhooks/resend", expect: all("method"), resource: true },
@@ -335,6 +338,14 @@ export const postRows: PostRow[] = [
   { route: "/admin/macros", state: "list", path: () => "/admin/macros", intents: ["save", "delete"], expect: asPost(adminOnly) },
   { route: "/admin/mailbox/:id", state: "message", path: (f) => `/admin/mailbox/${f.mailboxMessage}`, intents: ["retry"], expect: asPost(adminOnly) },
   { route: "/admin/slack", state: "settings", path: () => "/admin/slack", intents: ["save-credentials", "test", "map"], expect: asPost(adminOnly) },
+  { route: "/admin/webhooks", state: "list", path: () => "/admin/webhooks", intents: ["create"], expect: asPost(adminOnly) },
+  {
+    route: "/admin/webhooks/:id",
+    state: "no such webhook",
+    path: () => "/admin/webhooks/00000000-0000-4000-8000-000000000000",
+    intents: ["save", "rotate", "test", "redeliver", "delete"],
+    expect: asPost(adminOnly, { admin: "missing" }),
+  },
   { route: "/notifications", state: "own notifications", path: () => "/notifications", intents: ["read", "read-all"], fields: () => ({ id: "999999" }), expect: asPost(orgReaders) },
   // Opening someone else's (or no) notification: 404.
   { route: "/notifications", state: "no such notification", path: () => "/notifications", intents: ["open"], fields: () => ({ id: "999999" }), expect: asPost(orgReaders, { agent: "missing", agentOutside: "missing", sales: "missing", admin: "missing" }) },
