@@ -8,7 +8,7 @@ import { databaseHandle } from "~/lib/db.server";
 import { errorFields, log } from "~/lib/log.server";
 import { resolveRequestContext } from "~/modules/auth/request-context.server";
 import { httpMetrics, metricsHandler } from "./metrics.server";
-import { contentSecurityPolicy, isCrossSiteRequest } from "./security";
+import { contentSecurityPolicy, isCrossSiteRequest, trustProxySetting } from "./security";
 
 export { startRuntime, stopRuntime } from "./runtime.server";
 
@@ -18,7 +18,10 @@ const dev = process.env.NODE_ENV === "development";
  * React Router. Static assets are served by server.ts in front of it. */
 export const app = express();
 app.disable("x-powered-by");
-if (env().TRUST_PROXY) app.set("trust proxy", true);
+// Behind the one reverse proxy TRUST_PROXY promises: the client is the address that proxy saw
+// (the last X-Forwarded-For entry). Never `true`, which believes the first entry — a value any
+// client can send, and so choose its own rate-limit key.
+app.set("trust proxy", trustProxySetting(env().TRUST_PROXY));
 
 app.use(compression());
 

@@ -32,6 +32,14 @@ export function isCrossSiteRequest(input: {
   return false;
 }
 
+/**
+ * Express's "trust proxy" for TRUST_PROXY: one hop (your own reverse proxy) or none. With one
+ * hop req.ip is the address the proxy connected from or appended, never a client-sent entry.
+ */
+export function trustProxySetting(trustProxy: boolean): number | false {
+  return trustProxy ? 1 : false;
+}
+
 export function contentSecurityPolicy(nonce: string, dev: boolean): string {
   const directives = [
     "default-src 'self'",
