@@ -54,4 +54,5 @@ export const adminNavigation: NavItem[] = [
   { to: "/admin/sla", label: "SLA" },
   { to: "/admin/mailbox", label: "Mailbox" },
   { to: "/admin/slack", label: "Slack" },
+  { to: "/admin/webhooks", label: "Webhooks" },
 ];

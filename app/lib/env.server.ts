@@ -50,6 +50,8 @@ const envSchema = z.object({
   SLA_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   /** Let escalation webhooks reach private and loopback addresses (tests, on-premise chat). */
   ALLOW_PRIVATE_WEBHOOKS: booleanish,
+  /** Let outgoing webhooks (and escalation webhooks) reach private, loopback and other non-public addresses (development, tests). */
+  ALLOW_PRIVATE_WEBHOOK_TARGETS: booleanish,
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** Slack (docs/slack.md): override the bot token and signing secret saved at /admin/slack. */
   SLACK_BOT_TOKEN: emptyAsUnset(z.string().regex(/^xox[a-z]-/, "must be a Slack token (xoxb-…)").optional()),

@@ -9,6 +9,7 @@ import "~/modules/beta/jobs.server";
 import "~/modules/slack/jobs.server"; // registers Slack event processing, thread replies and notifications
 import "~/modules/sla/jobs.server"; // registers the SLA sweep, recompute and webhook jobs
 import "~/modules/tickets/jobs.server";
+import "~/modules/webhooks/jobs.server"; // registers webhook dispatch and retries
 
 export interface RuntimeOptions {
   /** Run the job runner in this process. */

@@ -40,6 +40,7 @@ export const permissions = {
   "read:audit": ["admin"],
   // Slack as a support channel (/admin/slack): workspace connection and channel mappings
   "manage:slack": ["admin"],
+  "manage:webhooks": ["admin"],
   // knowledge base authoring (/desk/kb)
   "manage:kb": ["agent", "admin"],
   // beta program: the pipeline, its deals' support health, beta feedback triage

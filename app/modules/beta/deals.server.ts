@@ -13,6 +13,7 @@ import {
 import { db, type Executor } from "~/lib/db.server";
 import { now } from "~/lib/clock";
 import { invite } from "../auth/account.server";
+import { emitDealStageChanged } from "../webhooks/emit.server";
 import type { Actor } from "../auth/permissions";
 import {
   DAY_MS,
@@ -204,6 +205,14 @@ export async function moveDeal(actor: StaffActor, dealId: string, input: MoveInp
       actorId: actor.id,
       at,
       note: input.to === "lost" ? [input.lostReason, input.lostNote].filter(Boolean).join(" — ") : null,
+    });
+    await emitDealStageChanged(tx, updated!, {
+      from: deal.stage,
+      to: input.to,
+      fromLabel: stageLabels[deal.stage],
+      toLabel: stageLabels[input.to],
+      actorId: actor.id,
+      lostReason: input.to === "lost" ? input.lostReason : null,
     });
     const onboarding = input.to === "onboarded" ? await onboard(tx, actor, updated!) : null;
     return { deal: onboarding?.deal ?? updated!, moved: true, gate, onboarding };

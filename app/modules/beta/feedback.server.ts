@@ -5,6 +5,7 @@ import { env } from "~/lib/env.server";
 import { now } from "~/lib/clock";
 import { enqueueEmail } from "../email/outbox.server";
 import type { Actor } from "../auth/permissions";
+import { emitFeedbackCreated } from "../webhooks/emit.server";
 import { DealError, isUuid } from "./deals.server";
 import type { FeedbackStatus } from "./model";
 
@@ -57,6 +58,7 @@ export async function submitFeedback(actor: Actor, input: { kind: "feedback" | "
       .returning();
     // The submitting organization's vote comes with it.
     await tx.insert(feedbackVotes).values({ feedbackItemId: item!.id, organizationId: actor.organizationId!, userId: actor.id, createdAt: at });
+    await emitFeedbackCreated(tx, item!.id);
     return item!;
   });
 }
@@ -171,6 +173,7 @@ export async function promoteTicket(actor: Pick<Actor, "id">, ticketNumber: numb
       return { id: again!.id, created: false };
     }
     await tx.insert(feedbackVotes).values({ feedbackItemId: item.id, organizationId: ticket.organizationId, userId: ticket.requesterId, createdAt: at }).onConflictDoNothing();
+    await emitFeedbackCreated(tx, item.id);
     void actor;
     return { id: item.id, created: true };
   });

@@ -9,6 +9,7 @@ import { validateCalendar, WEEKDAYS, type BusinessCalendar } from "./business-ti
 import { calendarFieldErrors } from "./calendar-form";
 import { enqueueSlaRecompute, latestSlaRecompute } from "./jobs.server";
 import { channels, orderPolicies, plans, runnableStatuses, slaMetrics, slaPriorities, type Targets } from "./policy";
+import { checkWebhookTarget } from "../webhooks/safe-fetch.server";
 import { webhookUrlProblem } from "./webhook";
 import { SLACK_CHANNEL_ID, slackChannelIdMessage } from "../slack/constants";
 
@@ -248,6 +249,11 @@ export async function saveRule(id: string | null, d: RuleInput): Promise<string>
   const hasAction =
     d.notifyAssignee || d.notifyGroup || d.notifyAdmins || d.notifyUserIds.length || d.webhookUrl || d.slackChannelId || d.reassignGroupId || d.reassignUserId || d.raisePriority || d.setEscalationLevel;
   if (!hasAction) throw new SlaAdminError("Choose at least one action.");
+  if (d.webhookUrl) {
+    // Save-time SSRF check (resolves the host); the send checks again after resolution.
+    const problem = await checkWebhookTarget(d.webhookUrl);
+    if (problem) throw new SlaAdminError("Fix the marked fields.", { webhookUrl: problem });
+  }
   const values = {
     name: d.name,
     active: d.active,

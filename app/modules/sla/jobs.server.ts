@@ -1,6 +1,5 @@
 // Background work of the SLA engine, registered with the job runner at import time
 // (app/server/runtime.server.ts imports this module).
-import { lookup } from "node:dns/promises";
 import { desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { businessCalendars, jobs, slaPolicies } from "../../../db/schema";
@@ -11,7 +10,8 @@ import { log } from "~/lib/log.server";
 import { enqueueJob, registerJobHandler, registerPeriodicTask, type JobContext } from "../jobs/runner.server";
 import { openTicketIds, recomputeTicketSla } from "./apply.server";
 import { runSlaSweep } from "./sweep.server";
-import { isPrivateAddress, webhookBody, webhookUrlProblem } from "./webhook";
+import { checkWebhookTarget, safePost, TargetRefused } from "../webhooks/safe-fetch.server";
+import { webhookBody } from "./webhook";
 
 export const SLA_RECOMPUTE_JOB = "sla.recompute";
 export const SLA_WEBHOOK_JOB = "sla.webhook";
@@ -71,42 +71,37 @@ export async function recomputeOpenTickets(ctx: Pick<JobContext, "db" | "signal"
   return total;
 }
 
-/** Refuses webhook targets on private or loopback addresses unless ALLOW_PRIVATE_WEBHOOKS=true. */
+/**
+ * Refuses webhook targets on private, loopback, link-local or metadata addresses (unless
+ * ALLOW_PRIVATE_WEBHOOK_TARGETS=true), resolving the host now. The send itself checks again
+ * after resolution (safePost), so a DNS answer that changes in between cannot switch the target.
+ */
 export async function assertWebhookTarget(url: string): Promise<void> {
-  const problem = webhookUrlProblem(url);
+  const problem = await checkWebhookTarget(url);
   if (problem) throw new WebhookRefused(problem);
-  if (env().ALLOW_PRIVATE_WEBHOOKS) return;
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
-  const addresses = await lookup(host, { all: true, verbatim: true });
-  if (addresses.length === 0 || addresses.some((a) => isPrivateAddress(a.address))) {
-    throw new WebhookRefused(`The webhook host ${host} is a private or loopback address.`);
-  }
 }
 
 export class WebhookRefused extends Error {}
 
 const webhookPayload = z.object({ url: z.string().min(1), text: z.string().max(4000), firingId: z.number().optional() });
 
-/** POSTs {"text": …}; a non-2xx answer or a network error throws, so the runner retries with backoff. */
+/**
+ * POSTs {"text": …} through the SSRF-safe sender (address checked after DNS resolution, on the
+ * connection itself; no redirects; 10 s timeout). A non-2xx answer or a network error throws,
+ * so the runner retries with backoff; a refused target is logged and not retried.
+ */
 export async function deliverWebhook(payload: Record<string, unknown>): Promise<void> {
   const { url, text } = webhookPayload.parse(payload);
+  let res;
   try {
-    await assertWebhookTarget(url);
+    res = await safePost(url, webhookBody(text), {});
   } catch (e) {
-    if (e instanceof WebhookRefused) {
+    if (e instanceof TargetRefused) {
       log("warn", "escalation webhook refused", { url: url.slice(0, 200), reason: e.message });
       return; // not retried: it would be refused again
     }
     throw e;
   }
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: webhookBody(text),
-    redirect: "manual",
-    signal: AbortSignal.timeout(10_000),
-  });
-  await res.body?.cancel().catch(() => {});
   if (res.status < 200 || res.status >= 300) throw new Error(`The webhook answered ${res.status}`);
 }
 

@@ -17,6 +17,7 @@ import { escapeSlack } from "../slack/format";
 import { queueSlackNotification } from "../slack/outbound.server";
 import { recomputeTicketSla } from "./apply.server";
 import { conditionsMatch, slaMetricLabels, type SlaMetricName } from "./policy";
+import { emitSlaWebhooks } from "../webhooks/emit.server";
 
 export interface FiredSlaEvent {
   id: number;
@@ -228,6 +229,7 @@ export async function runSlaSweep(database: Database, at: Date = now()): Promise
       result.warnings += w.fired.length;
       result.breaches += b.fired.length;
       result.escalations += await escalate(tx, fired, at);
+      await emitSlaWebhooks(tx, fired);
       return w.claimed === BATCH || b.claimed === BATCH;
     });
     result.batches++;

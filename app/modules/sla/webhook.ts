@@ -1,23 +1,11 @@
 // Pure checks for escalation webhooks (Slack-compatible incoming webhooks: POST {"text": …}).
-import { isIP } from "node:net";
+// Addresses are judged by the outgoing-webhook classifier (app/modules/webhooks/address.ts);
+// sending goes through app/modules/webhooks/safe-fetch.server.ts.
+import { isRefusedAddress } from "../webhooks/address";
 
-/** True for loopback, private, link-local, CGNAT, unspecified, multicast and reserved addresses. */
+/** True for loopback, private, link-local, CGNAT, unspecified, multicast, metadata and reserved addresses (IPv4-mapped included). */
 export function isPrivateAddress(address: string): boolean {
-  const kind = isIP(address);
-  if (kind === 4) {
-    const [a, b] = address.split(".").map(Number) as [number, number];
-    return (
-      a === 0 || a === 10 || a === 127 || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) || (a === 192 && b === 0) || (a === 198 && (b === 18 || b === 19)) || a >= 224
-    );
-  }
-  if (kind === 6) {
-    const v = address.toLowerCase();
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(v);
-    if (mapped) return isPrivateAddress(mapped[1]!);
-    return v === "::" || v === "::1" || /^f[cd]/.test(v) || /^fe[89ab]/.test(v) || v.startsWith("ff");
-  }
-  return true;
+  return isRefusedAddress(address);
 }
 
 /** A webhook URL an admin may save: http(s), a host, no credentials. Returns a message or null. */

@@ -12,6 +12,7 @@ import { normalizeTags, queueFiltersSchema, type QueueFilters } from "./filters"
 import { statusLabels, type TicketPriority, type TicketStatus } from "./model";
 import { loadVisibleTicket, storeAttachments, TicketError, ticketUrl, type TicketRow, type UploadedFile } from "./tickets.server";
 import { ticketMailThreading } from "./threading.server";
+import { emitTicketReplied, emitTicketUpdated } from "../webhooks/emit.server";
 
 import { deskViews, type DeskView } from "./views";
 export { deskViews, type DeskView };
@@ -384,6 +385,21 @@ export async function updateTicketAsAgent(actor: Actor, number: number, change: 
     if (patch.groupId !== undefined) await recordEvent(tx, ticket.id, actor.id, "group", { from: ticket.groupId, to: patch.groupId });
     if (tagChange) await recordEvent(tx, ticket.id, actor.id, "tags", tagChange);
     await recomputeTicketSla(tx, ticket.id);
+    // Outgoing webhooks (same transaction): field changes, and the reply when it is public.
+    await emitTicketUpdated(tx, ticket.id, {
+      ...(patch.status ? { status: { from: ticket.status, to: patch.status } } : {}),
+      ...(patch.priority ? { priority: { from: ticket.priority, to: patch.priority } } : {}),
+      ...(patch.assigneeId !== undefined ? { assignee: { from: ticket.assigneeId, to: patch.assigneeId } } : {}),
+      ...(patch.groupId !== undefined ? { group: { from: ticket.groupId, to: patch.groupId } } : {}),
+    });
+    if (change.reply?.visibility === "public") {
+      const [reply] = await tx
+        .select({ id: ticketMessages.id })
+        .from(ticketMessages)
+        .where(and(eq(ticketMessages.ticketId, ticket.id), eq(ticketMessages.authorId, actor.id), eq(ticketMessages.visibility, "public"), eq(ticketMessages.createdAt, at)))
+        .limit(1);
+      if (reply) await emitTicketReplied(tx, ticket.id, reply.id);
+    }
 
     const [requester] = await tx.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.id, ticket.requesterId));
     if (requester && messageHtml !== null && change.reply && !postedToSlack) {

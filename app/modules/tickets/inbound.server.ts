@@ -29,6 +29,7 @@ import {
 import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_COUNT, attachmentProblem, customerMayReopen, safeFileName } from "./model";
 import { ticketMailThreading } from "./threading.server";
 import { loadVisibleTicket, TicketError, ticketUrl } from "./tickets.server";
+import { emitTicketEvent, emitTicketReplied, emitTicketUpdated } from "../webhooks/emit.server";
 
 /**
  * Inbound email, the way Resend delivers it:
@@ -396,6 +397,8 @@ async function appendToTicket(
     await tx.insert(ticketEvents).values({ ticketId: ticket.id, actorId, at, type: "status", data: { from: ticket.status, to: "open", reason } });
   }
   await recomputeTicketSla(tx, ticket.id);
+  await emitTicketReplied(tx, ticket.id, message!.id);
+  if (reopen) await emitTicketUpdated(tx, ticket.id, { status: { from: ticket.status, to: "open" } });
 }
 
 /** Opens a ticket from a mail (channel email) and confirms it to the requester (not to an auto-responder). */
@@ -434,6 +437,7 @@ async function createTicketFromMail(
     data: { channel: "email", priority: "normal", inboundEmailId: input.inboundEmailId },
   });
   await recomputeTicketSla(tx, ticket!.id);
+  await emitTicketEvent(tx, "ticket.created", ticket!.id);
   if (!input.mail.autoSubmitted) {
     await enqueueEmail(tx, {
       to: input.requester.email,

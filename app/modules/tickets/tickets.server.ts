@@ -9,6 +9,7 @@ import { renderMarkdown } from "~/lib/markdown";
 import type { Actor } from "../auth/permissions";
 import { enqueueEmail } from "../email/outbox.server";
 import { recomputeTicketSla } from "../sla/apply.server";
+import { emitTicketEvent, emitTicketReplied, emitTicketUpdated } from "../webhooks/emit.server";
 import { canSeeInternalNotes, canViewTicket } from "./access";
 import { ticketMailThreading } from "./threading.server";
 import {
@@ -137,6 +138,7 @@ export async function createTicketAsCustomer(actor: Actor, input: NewTicketInput
     await storeAttachments(tx, ticket.id, message!.id, actor.id, input.files);
     await tx.insert(ticketEvents).values({ ticketId: ticket.id, actorId: actor.id, at, type: "created", data: { channel: input.channel ?? "web", priority: input.priority } });
     await recomputeTicketSla(tx, ticket.id);
+    await emitTicketEvent(tx, "ticket.created", ticket.id);
     const [requester] = await tx.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, actor.id));
     await enqueueEmail(tx, {
       to: requester!.email,
@@ -322,6 +324,8 @@ export async function replyAsCustomer(actor: Actor, number: number, input: { bod
       await tx.insert(ticketEvents).values({ ticketId: ticket.id, actorId: actor.id, at, type: "status", data: { from: ticket.status, to: "open", reason: "customer_reply" } });
     }
     await recomputeTicketSla(tx, ticket.id);
+    await emitTicketReplied(tx, ticket.id, message!.id);
+    if (reopen) await emitTicketUpdated(tx, ticket.id, { status: { from: ticket.status, to: "open" } });
   });
 }
 
@@ -339,6 +343,7 @@ export async function setStatusAsCustomer(actor: Actor, number: number, to: "sol
     }
     await tx.insert(ticketEvents).values({ ticketId: ticket.id, actorId: actor.id, at, type: "status", data: { from: ticket.status, to } });
     await recomputeTicketSla(tx, ticket.id);
+    await emitTicketUpdated(tx, ticket.id, { status: { from: ticket.status, to } });
   });
 }
 

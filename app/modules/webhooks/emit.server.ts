@@ -1,0 +1,240 @@
+// Emitting webhook events: one delivery row per enabled, subscribed endpoint, written with the
+// transaction of the change (outbox pattern: a rollback drops the deliveries too), and a
+// dispatch job queued in the same transaction for the job runner.
+import { randomUUID } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import { feedbackItems, groups, organizations, ticketMessages, tickets, users, webhookDeliveries, webhooks } from "../../../db/schema";
+import type { Executor } from "~/lib/db.server";
+import { env } from "~/lib/env.server";
+import { now } from "~/lib/clock";
+import { enqueueJob } from "../jobs/runner.server";
+import type { WebhookDeliveryType, WebhookEventType } from "./events";
+
+export const WEBHOOK_DISPATCH_JOB = "webhooks.dispatch";
+
+/** The JSON every standard endpoint receives. */
+export interface WebhookEvent {
+  id: string;
+  type: WebhookDeliveryType;
+  createdAt: string;
+  data: Record<string, unknown>;
+}
+
+export function buildEvent(type: WebhookDeliveryType, data: Record<string, unknown>): WebhookEvent {
+  return { id: randomUUID(), type, createdAt: now().toISOString(), data };
+}
+
+/** Queues the dispatcher (at most one unfinished at a time; the periodic retry pass covers the rest). */
+export async function enqueueWebhookDispatch(tx: Executor): Promise<void> {
+  await enqueueJob(tx, WEBHOOK_DISPATCH_JOB, {}, { uniqueKey: "webhooks-dispatch", maxAttempts: 3 });
+}
+
+/**
+ * Records `type` for every enabled endpoint subscribed to it. `data` may be a function, called
+ * only when someone listens (so a portal without webhooks pays one indexed query). Call it
+ * inside the transaction of the change. Returns the number of deliveries written.
+ */
+export async function emitWebhookEvent(
+  tx: Executor,
+  type: WebhookEventType,
+  data: Record<string, unknown> | (() => Promise<Record<string, unknown>>),
+): Promise<number> {
+  const targets = await tx
+    .select({ id: webhooks.id })
+    .from(webhooks)
+    .where(and(eq(webhooks.enabled, true), sql`${type} = any(${webhooks.events})`));
+  if (targets.length === 0) return 0;
+  const event = buildEvent(type, typeof data === "function" ? await data() : data);
+  const at = now();
+  await tx.insert(webhookDeliveries).values(
+    targets.map((t) => ({
+      webhookId: t.id,
+      eventId: event.id,
+      eventType: type,
+      payload: event as unknown as Record<string, unknown>,
+      nextAttemptAt: at,
+      createdAt: at,
+      updatedAt: at,
+    })),
+  );
+  await enqueueWebhookDispatch(tx);
+  return targets.length;
+}
+
+/** A ticket as webhooks describe it: no message bodies, no internal notes. */
+export async function ticketWebhookData(tx: Executor, ticketId: string): Promise<Record<string, unknown>> {
+  const [t] = await tx
+    .select({
+      id: tickets.id,
+      number: tickets.number,
+      subject: tickets.subject,
+      status: tickets.status,
+      priority: tickets.priority,
+      channel: tickets.channel,
+      tags: tickets.tags,
+      createdAt: tickets.createdAt,
+      updatedAt: tickets.updatedAt,
+      organizationId: tickets.organizationId,
+      organizationName: organizations.name,
+      requesterId: tickets.requesterId,
+      assigneeId: tickets.assigneeId,
+      groupId: tickets.groupId,
+    })
+    .from(tickets)
+    .innerJoin(organizations, eq(organizations.id, tickets.organizationId))
+    .where(eq(tickets.id, ticketId));
+  if (!t) return { ticket: { id: ticketId } };
+  const people = new Map<string, string>();
+  for (const id of [t.requesterId, t.assigneeId].filter((x): x is string => !!x)) {
+    const [u] = await tx.select({ name: users.name }).from(users).where(eq(users.id, id));
+    if (u) people.set(id, u.name);
+  }
+  const [group] = t.groupId ? await tx.select({ name: groups.name }).from(groups).where(eq(groups.id, t.groupId)) : [];
+  return {
+    ticket: {
+      id: t.id,
+      number: t.number,
+      subject: t.subject,
+      status: t.status,
+      priority: t.priority,
+      channel: t.channel,
+      tags: t.tags,
+      organization: { id: t.organizationId, name: t.organizationName },
+      requester: { id: t.requesterId, name: people.get(t.requesterId) ?? null },
+      assignee: t.assigneeId ? { id: t.assigneeId, name: people.get(t.assigneeId) ?? null } : null,
+      group: t.groupId ? { id: t.groupId, name: group?.name ?? null } : null,
+      url: `${env().APP_URL}/desk/tickets/${t.number}`,
+      createdAt: t.createdAt.toISOString(),
+      updatedAt: t.updatedAt.toISOString(),
+    },
+  };
+}
+
+/** Emits a ticket event with the ticket's description plus `extra`. */
+export async function emitTicketEvent(tx: Executor, type: "ticket.created" | "ticket.updated" | "ticket.replied" | "sla.warning" | "sla.breached", ticketId: string, extra: Record<string, unknown> = {}): Promise<number> {
+  return emitWebhookEvent(tx, type, async () => ({ ...(await ticketWebhookData(tx, ticketId)), ...extra }));
+}
+
+/**
+ * ticket.replied for one message, only when it is public: an internal note never leaves the
+ * portal (checked here too, whatever the caller passes). Carries the reply's markdown body.
+ */
+export async function emitTicketReplied(tx: Executor, ticketId: string, messageId: string): Promise<number> {
+  return emitWebhookEvent(tx, "ticket.replied", async () => {
+    const [m] = await tx
+      .select({
+        id: ticketMessages.id,
+        visibility: ticketMessages.visibility,
+        body: ticketMessages.body,
+        channel: ticketMessages.channel,
+        createdAt: ticketMessages.createdAt,
+        authorId: ticketMessages.authorId,
+        authorName: users.name,
+        authorRole: users.role,
+      })
+      .from(ticketMessages)
+      .leftJoin(users, eq(users.id, ticketMessages.authorId))
+      .where(and(eq(ticketMessages.id, messageId), eq(ticketMessages.ticketId, ticketId)));
+    if (!m || m.visibility !== "public") throw new Error("ticket.replied is for public replies only");
+    return {
+      ...(await ticketWebhookData(tx, ticketId)),
+      message: {
+        id: m.id,
+        body: m.body,
+        channel: m.channel,
+        createdAt: m.createdAt.toISOString(),
+        author: m.authorId ? { id: m.authorId, name: m.authorName, role: m.authorRole } : null,
+        fromCustomer: m.authorRole === "customer" || !m.authorId,
+      },
+    };
+  }).catch((e: unknown) => {
+    if (e instanceof Error && e.message.startsWith("ticket.replied is for public")) return 0;
+    throw e;
+  });
+}
+
+export type TicketChanges = Partial<Record<"status" | "priority" | "assignee" | "group", { from: string | null; to: string | null }>>;
+
+/** ticket.updated with the changed fields (status, priority, assignee, group); nothing when none changed. */
+export async function emitTicketUpdated(tx: Executor, ticketId: string, changes: TicketChanges): Promise<number> {
+  const entries = Object.entries(changes).filter(([, c]) => c && c.from !== c.to);
+  if (entries.length === 0) return 0;
+  return emitTicketEvent(tx, "ticket.updated", ticketId, { changes: Object.fromEntries(entries) });
+}
+
+/** sla.warning / sla.breached for the events one sweep batch fired (one subscriber check per batch). */
+export async function emitSlaWebhooks(
+  tx: Executor,
+  fired: { ticketId: string; metric: string; kind: "warning" | "breach"; cycle: number; dueAt: Date | null }[],
+): Promise<number> {
+  if (fired.length === 0) return 0;
+  const [listening] = await tx
+    .select({ id: webhooks.id })
+    .from(webhooks)
+    .where(and(eq(webhooks.enabled, true), sql`${webhooks.events} && array['sla.warning', 'sla.breached']::text[]`))
+    .limit(1);
+  if (!listening) return 0;
+  let n = 0;
+  for (const f of fired) {
+    n += await emitTicketEvent(tx, f.kind === "breach" ? "sla.breached" : "sla.warning", f.ticketId, {
+      metric: f.metric,
+      cycle: f.cycle,
+      dueAt: f.dueAt?.toISOString() ?? null,
+    });
+  }
+  return n;
+}
+
+/** deal.stage_changed: the deal (no contacts or notes) and the move. */
+export async function emitDealStageChanged(
+  tx: Executor,
+  deal: { id: string; company: string; ownerId?: string | null; organizationId?: string | null },
+  move: { from: string; to: string; fromLabel?: string; toLabel?: string; actorId: string | null; lostReason?: string | null },
+): Promise<number> {
+  return emitWebhookEvent(tx, "deal.stage_changed", {
+    deal: { id: deal.id, company: deal.company, ownerId: deal.ownerId ?? null, organizationId: deal.organizationId ?? null, url: `${env().APP_URL}/beta/deals/${deal.id}` },
+    from: move.from,
+    to: move.to,
+    fromLabel: move.fromLabel ?? move.from,
+    toLabel: move.toLabel ?? move.to,
+    actorId: move.actorId,
+    ...(move.lostReason ? { lostReason: move.lostReason } : {}),
+  });
+}
+
+/** feedback.created: the item as its submitter wrote it. */
+export async function emitFeedbackCreated(tx: Executor, feedbackId: string): Promise<number> {
+  return emitWebhookEvent(tx, "feedback.created", async () => {
+    const [f] = await tx
+      .select({
+        id: feedbackItems.id,
+        kind: feedbackItems.kind,
+        title: feedbackItems.title,
+        body: feedbackItems.body,
+        status: feedbackItems.status,
+        ticketId: feedbackItems.ticketId,
+        createdAt: feedbackItems.createdAt,
+        organizationId: feedbackItems.organizationId,
+        organizationName: organizations.name,
+        createdById: feedbackItems.createdById,
+      })
+      .from(feedbackItems)
+      .leftJoin(organizations, eq(organizations.id, feedbackItems.organizationId))
+      .where(eq(feedbackItems.id, feedbackId));
+    if (!f) return { feedback: { id: feedbackId } };
+    return {
+      feedback: {
+        id: f.id,
+        kind: f.kind,
+        title: f.title,
+        body: f.body,
+        status: f.status,
+        ticketId: f.ticketId,
+        organization: f.organizationId ? { id: f.organizationId, name: f.organizationName } : null,
+        createdById: f.createdById,
+        createdAt: f.createdAt.toISOString(),
+        url: `${env().APP_URL}/beta/feedback`,
+      },
+    };
+  });
+}
