@@ -120,6 +120,8 @@ export const tickets = pgTable(
       .on(t.groupId, t.assigneeId)
       .where(sql`${t.status} in ('new', 'open', 'pending', 'on_hold') and ${t.mergedIntoId} is null`),
     index("tickets_solved_at_idx").on(t.solvedAt).where(sql`${t.status} = 'solved'`),
+    // Custom views sorted by last update (any mix of statuses), page 1 and keyset pages alike.
+    index("tickets_updated_number_idx").on(t.updatedAt, t.number),
   ],
 );
 
