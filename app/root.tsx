@@ -6,6 +6,7 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "react-router";
@@ -44,8 +45,14 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce();
+  // A page showing content in another language (help-center translations) says so in its loader data.
+  const htmlLang =
+    useMatches()
+      .map((m) => (m.data && typeof m.data === "object" && "htmlLang" in m.data && typeof m.data.htmlLang === "string" ? m.data.htmlLang : null))
+      .filter(Boolean)
+      .pop() ?? "en";
   return (
-    <html lang="en">
+    <html lang={htmlLang}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

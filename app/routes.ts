@@ -39,6 +39,7 @@ export default [
   route("desk/kb/new", "routes/desk/kb/edit.tsx", { id: "desk-kb-new" }),
   route("desk/kb/articles/:id", "routes/desk/kb/edit.tsx", { id: "desk-kb-edit" }),
   route("desk/kb/articles/:id/revisions", "routes/desk/kb/revisions.tsx"),
+  route("desk/kb/articles/:id/translations/:locale", "routes/desk/kb/translation.tsx"),
   // sales
   route("beta", "routes/beta/board.tsx"),
   route("beta/customers", "routes/beta/home.tsx"),

@@ -3,6 +3,7 @@ import { createInvitation, createOrganization, createUser } from "./factories";
 import { seedBeta } from "./beta";
 import { seedBetaGoals } from "./beta-goals";
 import { seedKnowledgeBase } from "./kb";
+import { seedKbTranslations } from "./kb-translations";
 import { seedSla } from "./sla";
 import { seedTickets } from "./tickets";
 
@@ -60,6 +61,7 @@ export async function seedDemo(db: Database): Promise<void> {
       admin: ids.admin!,
     });
     await seedKnowledgeBase(tx, { authorId: ids.agent! });
+    await seedKbTranslations(tx, { authorId: ids.agent! });
     await seedSla(tx, { notifyUserIds: [ids.agent!] });
     await seedBeta(tx, {
       salesUserId: ids.sales!,

@@ -142,6 +142,11 @@ export async function findArticleForReader(reader: KbReader, slug: string): Prom
   return moved ? { redirectTo: moved.slug } : null;
 }
 
+/** A readable article by id (the translation pages load their article this way). */
+export async function findArticleByIdForReader(reader: KbReader, id: string): Promise<NonNullable<ReaderArticle> | null> {
+  return loadArticle(and(eq(kbArticles.id, id), readableBy(reader)));
+}
+
 export async function recordView(articleId: string): Promise<void> {
   await db()
     .update(kbArticles)
@@ -193,7 +198,7 @@ export async function faqForReader(reader: KbReader) {
 /** Public, published articles for /sitemap.xml (signed-out visibility, nothing else). */
 export async function sitemapArticles() {
   return db()
-    .select({ slug: kbArticles.slug, updatedAt: kbArticles.updatedAt })
+    .select({ id: kbArticles.id, slug: kbArticles.slug, updatedAt: kbArticles.updatedAt })
     .from(kbArticles)
     .where(readableBy(null))
     .orderBy(asc(kbArticles.slug));

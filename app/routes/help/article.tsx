@@ -6,7 +6,10 @@ import { KbFeedback } from "~/components/kb-feedback";
 import { KbSearchForm } from "~/components/kb-search-form";
 import { env } from "~/lib/env.server";
 import { parseForm, readForm } from "~/lib/forms";
+import { HelpFallbackNotice, HelpLanguageSwitcher } from "~/components/help-language";
 import { findArticleForReader, recordView, relatedArticles } from "~/modules/kb/articles.server";
+import { articlePath, HELP_DEFAULT_LOCALE, helpLocales, isHelpLocale } from "~/modules/kb/locales";
+import { articleVersions, helpLanguage, localizeItems, readableTranslationBySlug, resolveArticleVersion } from "~/modules/kb/translations.server";
 import { recordSuggestionOpened } from "~/modules/kb/deflection.server";
 import { castVote, voteOf } from "~/modules/kb/feedback.server";
 import { describeArticle, renderArticleMarkdown } from "~/modules/kb/markdown";
@@ -18,6 +21,7 @@ export const meta: Route.MetaFunction = ({ data }) => {
     { title: `${data.article.title} · Help center` },
     { name: "description", content: data.description },
     { tagName: "link", rel: "canonical", href: data.canonical },
+    ...data.alternates.map((a) => ({ tagName: "link", rel: "alternate", hrefLang: a.hreflang, href: a.href })),
     ...(data.article.visibility === "public" ? [] : [{ name: "robots", content: "noindex" }]),
   ];
 };
@@ -29,25 +33,46 @@ function notFoundFor(signedIn: boolean): never {
   );
 }
 
+/** Help pages vary by the reader's language (cookie, Accept-Language). */
+export const headers: Route.HeadersFunction = () => ({ Vary: "Accept-Language, Cookie" });
+
 export async function loader({ request, context, params }: Route.LoaderArgs) {
   const reader = readerOf(context);
-  const found = await findArticleForReader(reader, params.slug);
+  const language = helpLanguage(request);
+  const found = await resolveArticleVersion(reader, params.slug, request);
   if (!found) notFoundFor(!!reader);
   const url = new URL(request.url);
-  if ("redirectTo" in found) throw redirect(`/help/articles/${found.redirectTo}${url.search}`, 301);
-  const { article } = found;
+  if ("redirectTo" in found) throw redirect(found.redirectTo, { status: found.status, headers: { ...language.headers, Vary: "Accept-Language, Cookie" } });
+  const { article, translation, locale, wanted } = found;
+  const content = translation ?? article;
   const visitor = visitorFor(request, context, { create: false });
   const fromSuggestion = url.searchParams.get("ref") === "ticket-form";
   await recordView(article.id);
   if (fromSuggestion && visitor.visitorKey) {
     await recordSuggestionOpened({ visitorKey: visitor.visitorKey, userId: visitor.userId, articleId: article.id, query: url.searchParams.get("q") ?? "" });
   }
-  const [related, vote] = await Promise.all([relatedArticles(reader, article), voteOf(article.id, visitor.visitorKey)]);
-  const rendered = renderArticleMarkdown(article.body);
-  return {
+  const [related, vote, versions] = await Promise.all([relatedArticles(reader, article), voteOf(article.id, visitor.visitorKey), articleVersions(article.id, article.slug)]);
+  const rendered = renderArticleMarkdown(content.body);
+  const base = env().APP_URL;
+  // The switcher: each language's version, or the default version in that language's "wish" (with the notice).
+  const languageLinks = Object.fromEntries(
+    helpLocales.map((l) => {
+      const version = versions.find((v) => v.locale === l.code);
+      return [l.code, version ? `/help/articles/${version.slug}?lang=${l.code}` : `/help/articles/${article.slug}?lang=${l.code}`];
+    }),
+  );
+  return data({
+    locale,
+    htmlLang: locale,
+    fallbackFrom: wanted !== locale ? wanted : null,
+    languageLinks,
+    alternates:
+      versions.length > 1 && article.visibility === "public"
+        ? [...versions.map((v) => ({ hreflang: v.locale, href: `${base}${v.path}` })), { hreflang: "x-default", href: `${base}${articlePath(article.slug)}` }]
+        : [],
     article: {
       slug: article.slug,
-      title: article.title,
+      title: content.title,
       visibility: article.visibility,
       updatedAt: article.updatedAt.toISOString(),
       categoryName: article.categoryName,
@@ -56,13 +81,24 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     },
     html: rendered.html,
     toc: rendered.toc,
-    description: describeArticle(article.summary, article.body),
-    canonical: `${env().APP_URL}/help/articles/${article.slug}`,
-    related: related.map((r) => ({ slug: r.slug, title: r.title })),
+    description: describeArticle(content.summary, content.body),
+    canonical: `${base}${translation ? articlePath(translation.slug, locale) : articlePath(article.slug)}`,
+    related: (await localizeItems(related, wanted)).map((r) => ({ slug: r.slug, title: r.title, href: r.href, locale: r.locale })),
     vote,
     fromSuggestion,
     isCustomer: reader?.role === "customer",
-  };
+  }, { headers: language.headers });
+}
+
+/** The article a vote is for: the translation this URL shows (?lang= with its slug), or the article by its own slug. */
+async function articleIdForVote(reader: ReturnType<typeof readerOf>, slug: string, request: Request): Promise<string | null> {
+  const lang = new URL(request.url).searchParams.get("lang");
+  if (isHelpLocale(lang) && lang !== HELP_DEFAULT_LOCALE) {
+    const t = await readableTranslationBySlug(reader, lang, slug);
+    if (t) return t.articleId;
+  }
+  const found = await findArticleForReader(reader, slug);
+  return found && "article" in found ? found.article.id : null;
 }
 
 const voteSchema = z.object({
@@ -74,8 +110,8 @@ const voteSchema = z.object({
 
 export async function action({ request, context, params }: Route.ActionArgs) {
   const reader = readerOf(context);
-  const found = await findArticleForReader(reader, params.slug);
-  if (!found || "redirectTo" in found) notFoundFor(!!reader);
+  const articleId = await articleIdForVote(reader, params.slug, request);
+  if (!articleId) notFoundFor(!!reader);
   const form = await readForm(request);
   const parsed = parseForm(form, voteSchema);
   if (!parsed.success) return parsed.response;
@@ -84,7 +120,7 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   // A bot filled the honeypot: answer as if it worked, record nothing.
   if (parsed.data.website) return data({ ok: true as const, vote: null, message: "Thanks for your feedback." }, { headers });
   const vote = await castVote({
-    articleId: found.article.id,
+    articleId,
     voterKey: visitor.visitorKey!,
     userId: visitor.userId,
     helpful: parsed.data.helpful === "yes",
@@ -94,10 +130,11 @@ export async function action({ request, context, params }: Route.ActionArgs) {
 }
 
 export default function HelpArticle({ loaderData }: Route.ComponentProps) {
-  const { article, html, toc, related, vote, fromSuggestion, isCustomer } = loaderData;
+  const { article, html, toc, related, vote, fromSuggestion, isCustomer, locale, fallbackFrom, languageLinks } = loaderData;
   return (
     <div className="kb-article-layout">
-      <article className="kb-article" aria-labelledby="article-title">
+      <article className="kb-article" aria-labelledby="article-title" lang={locale}>
+        <HelpLanguageSwitcher current={fallbackFrom ?? locale} links={languageLinks} />
         <nav aria-label="Breadcrumb" className="breadcrumb">
           <Link to="/help">Help center</Link>
           {article.categorySlug ? (
@@ -107,6 +144,7 @@ export default function HelpArticle({ loaderData }: Route.ComponentProps) {
             </>
           ) : null}
         </nav>
+        {fallbackFrom ? <HelpFallbackNotice wanted={fallbackFrom} /> : null}
         <h1 id="article-title">{article.title}</h1>
         <p className="muted small">
           Last updated <time dateTime={article.updatedAt}>{formatDate(article.updatedAt)}</time>
@@ -144,7 +182,9 @@ export default function HelpArticle({ loaderData }: Route.ComponentProps) {
             <ul className="kb-link-list">
               {related.map((r) => (
                 <li key={r.slug}>
-                  <Link to={`/help/articles/${r.slug}`}>{r.title}</Link>
+                  <Link to={r.href} hrefLang={r.locale} lang={r.locale}>
+                    {r.title}
+                  </Link>
                 </li>
               ))}
             </ul>

@@ -1,6 +1,8 @@
 import { data, Link } from "react-router";
 import type { Route } from "./+types/category";
+import { HelpLanguageSwitcher } from "~/components/help-language";
 import { categoryPage } from "~/modules/kb/articles.server";
+import { helpLanguage, localizeItems } from "~/modules/kb/translations.server";
 import { readerOf } from "~/modules/kb/reader.server";
 
 export const meta: Route.MetaFunction = ({ data }) => [
@@ -8,12 +10,18 @@ export const meta: Route.MetaFunction = ({ data }) => [
   ...(data ? [{ name: "description", content: data.category.description }] : []),
 ];
 
-export async function loader({ context, params }: Route.LoaderArgs) {
+/** Help pages vary by the reader's language (cookie, Accept-Language). */
+export const headers: Route.HeadersFunction = () => ({ Vary: "Accept-Language, Cookie" });
+
+export async function loader({ request, context, params }: Route.LoaderArgs) {
+  const language = helpLanguage(request);
   const page = await categoryPage(readerOf(context), params.slug);
   if (!page) throw data({ message: "There is no such help topic." }, { status: 404 });
+  const articles = await localizeItems(page.articles, language.locale);
   const counts = new Map<string, number>();
   for (const a of page.articles) counts.set(a.categoryId ?? "", (counts.get(a.categoryId ?? "") ?? 0) + 1);
-  return {
+  return data({
+    locale: language.locale,
     category: { id: page.category.id, name: page.category.name, description: page.category.description },
     parent: page.parent ? { name: page.parent.name, slug: page.parent.slug } : null,
     sections: [page.category, ...page.children]
@@ -21,14 +29,14 @@ export async function loader({ context, params }: Route.LoaderArgs) {
         id: c.id,
         name: c.name,
         slug: c.slug,
-        articles: page.articles.filter((a) => a.categoryId === c.id).map((a) => ({ id: a.id, slug: a.slug, title: a.title, summary: a.summary })),
+        articles: articles.filter((a) => a.categoryId === c.id).map((a) => ({ id: a.id, slug: a.slug, title: a.title, summary: a.summary, href: a.href, locale: a.locale })),
       }))
       .filter((s) => s.articles.length > 0),
-  };
+  }, { headers: language.headers });
 }
 
 export default function HelpCategory({ loaderData }: Route.ComponentProps) {
-  const { category, parent, sections } = loaderData;
+  const { category, parent, sections, locale } = loaderData;
   return (
     <>
       <nav aria-label="Breadcrumb" className="breadcrumb">
@@ -42,6 +50,7 @@ export default function HelpCategory({ loaderData }: Route.ComponentProps) {
         {" › "}
         {category.name}
       </nav>
+      <HelpLanguageSwitcher current={locale} />
       <div className="page-header">
         <div>
           <h1>{category.name}</h1>
@@ -60,8 +69,10 @@ export default function HelpCategory({ loaderData }: Route.ComponentProps) {
           </h2>
           <ul className="kb-article-list">
             {s.articles.map((a) => (
-              <li key={a.id}>
-                <Link to={`/help/articles/${a.slug}`}>{a.title}</Link>
+              <li key={a.id} lang={a.locale}>
+                <Link to={a.href} hrefLang={a.locale}>
+                  {a.title}
+                </Link>
                 {a.summary ? <p className="muted small">{a.summary}</p> : null}
               </li>
             ))}

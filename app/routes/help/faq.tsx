@@ -1,4 +1,6 @@
-import { Link } from "react-router";
+import { data, Link } from "react-router";
+import { HelpLanguageSwitcher } from "~/components/help-language";
+import { helpLanguage, localizeItems } from "~/modules/kb/translations.server";
 import type { Route } from "./+types/faq";
 import { env } from "~/lib/env.server";
 import { faqForReader } from "~/modules/kb/articles.server";
@@ -11,25 +13,42 @@ export const meta: Route.MetaFunction = ({ data }) => [
   ...(data ? [{ tagName: "link", rel: "canonical", href: data.canonical }] : []),
 ];
 
-export async function loader({ context }: Route.LoaderArgs) {
+/** Help pages vary by the reader's language (cookie, Accept-Language). */
+export const headers: Route.HeadersFunction = () => ({ Vary: "Accept-Language, Cookie" });
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const language = helpLanguage(request);
   const groups = await faqForReader(readerOf(context));
-  return {
-    canonical: `${env().APP_URL}/help/faq`,
-    groups: groups.map((g) => ({
-      categoryName: g.categoryName,
-      categorySlug: g.categorySlug,
-      entries: g.entries.map((e) => ({ id: e.id, slug: e.slug, question: e.title, answerHtml: renderArticleMarkdown(e.body).html })),
-    })),
-  };
+  const localized = await localizeItems(
+    groups.flatMap((g) => g.entries),
+    language.locale,
+  );
+  const byId = new Map(localized.map((e) => [e.id, e]));
+  return data(
+    {
+      locale: language.locale,
+      canonical: `${env().APP_URL}/help/faq`,
+      groups: groups.map((g) => ({
+        categoryName: g.categoryName,
+        categorySlug: g.categorySlug,
+        entries: g.entries.map((entry) => {
+          const e = byId.get(entry.id)!;
+          return { id: e.id, slug: e.slug, question: e.title, answerHtml: renderArticleMarkdown(e.body).html, href: e.href, locale: e.locale };
+        }),
+      })),
+    },
+    { headers: language.headers },
+  );
 }
 
 export default function HelpFaq({ loaderData }: Route.ComponentProps) {
-  const { groups } = loaderData;
+  const { groups, locale } = loaderData;
   return (
     <>
       <nav aria-label="Breadcrumb" className="breadcrumb">
         <Link to="/help">Help center</Link> › FAQ
       </nav>
+      <HelpLanguageSwitcher current={locale} />
       <div className="page-header">
         <div>
           <h1>Frequently asked questions</h1>
@@ -45,11 +64,11 @@ export default function HelpFaq({ loaderData }: Route.ComponentProps) {
         <section key={group.categoryName} className="kb-faq-group" aria-labelledby={`faq-${group.categorySlug ?? "general"}`}>
           <h2 id={`faq-${group.categorySlug ?? "general"}`}>{group.categoryName}</h2>
           {group.entries.map((entry) => (
-            <details key={entry.id} id={entry.slug} className="kb-faq-item">
+            <details key={entry.id} id={entry.slug} className="kb-faq-item" lang={entry.locale}>
               <summary>{entry.question}</summary>
               <div className="markdown" dangerouslySetInnerHTML={{ __html: entry.answerHtml }} />
               <p className="small">
-                <a href={`#${entry.slug}`}>Link to this question</a> · <Link to={`/help/articles/${entry.slug}`}>Open as an article</Link>
+                <a href={`#${entry.slug}`}>Link to this question</a> · <Link to={entry.href}>Open as an article</Link>
               </p>
             </details>
           ))}

@@ -1,7 +1,9 @@
-import { Link } from "react-router";
+import { data, Link } from "react-router";
 import type { Route } from "./+types/home";
 import { formatDate } from "~/components/kb-date";
 import { KbSearchForm } from "~/components/kb-search-form";
+import { HelpLanguageSwitcher } from "~/components/help-language";
+import { helpLanguage, localizeItems } from "~/modules/kb/translations.server";
 import { categoriesWithCounts, popularArticles, recentArticles } from "~/modules/kb/articles.server";
 import { env } from "~/lib/env.server";
 import { readerOf } from "~/modules/kb/reader.server";
@@ -12,23 +14,29 @@ export const meta: Route.MetaFunction = ({ data }) => [
   ...(data ? [{ tagName: "link", rel: "canonical", href: data.canonical }] : []),
 ];
 
-export async function loader({ context }: Route.LoaderArgs) {
+/** Help pages vary by the reader's language (cookie, Accept-Language). */
+export const headers: Route.HeadersFunction = () => ({ Vary: "Accept-Language, Cookie" });
+
+export async function loader({ request, context }: Route.LoaderArgs) {
   const reader = readerOf(context);
+  const language = helpLanguage(request);
   const [categories, popular, recent] = await Promise.all([categoriesWithCounts(reader), popularArticles(reader, 6), recentArticles(reader, 6)]);
-  return {
+  return data({
+    locale: language.locale,
     categories: categories.filter((c) => c.articleCount > 0),
-    popular,
-    recent,
+    popular: await localizeItems(popular, language.locale),
+    recent: await localizeItems(recent, language.locale),
     signedIn: !!reader,
     isCustomer: reader?.role === "customer",
     canonical: `${env().APP_URL}/help`,
-  };
+  }, { headers: language.headers });
 }
 
 export default function HelpHome({ loaderData }: Route.ComponentProps) {
-  const { categories, popular, recent, isCustomer, signedIn } = loaderData;
+  const { categories, popular, recent, isCustomer, signedIn, locale } = loaderData;
   return (
     <>
+      <HelpLanguageSwitcher current={locale} />
       <section className="kb-hero" aria-labelledby="help-title">
         <h1 id="help-title">How can we help?</h1>
         <p className="muted">Search our guides and answers. Most questions are answered here in a minute.</p>
@@ -102,13 +110,15 @@ export default function HelpHome({ loaderData }: Route.ComponentProps) {
   );
 }
 
-function ArticleLinks({ items, showDate = false }: { items: { id: string; slug: string; title: string; updatedAt: Date | string }[]; showDate?: boolean }) {
+function ArticleLinks({ items, showDate = false }: { items: { id: string; href: string; locale: string; title: string; updatedAt: Date | string }[]; showDate?: boolean }) {
   if (!items.length) return <p className="muted">Nothing here yet.</p>;
   return (
     <ul className="kb-link-list">
       {items.map((a) => (
         <li key={a.id}>
-          <Link to={`/help/articles/${a.slug}`}>{a.title}</Link>
+          <Link to={a.href} hrefLang={a.locale} lang={a.locale}>
+            {a.title}
+          </Link>
           {showDate ? (
             <span className="muted small">
               {" "}

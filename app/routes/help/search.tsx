@@ -1,7 +1,10 @@
-import { Link } from "react-router";
+import { data, Link } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/search";
 import { KbSearchForm } from "~/components/kb-search-form";
+import { HelpLanguageSwitcher } from "~/components/help-language";
+import { localeName } from "~/modules/kb/locales";
+import { helpLanguage } from "~/modules/kb/translations.server";
 import { didYouMean, logSearch, searchArticles } from "~/modules/kb/search.server";
 import { readerOf } from "~/modules/kb/reader.server";
 
@@ -15,17 +18,21 @@ const querySchema = z.object({
   page: z.coerce.number().int().min(1).max(100).catch(1),
 });
 
+/** Help pages vary by the reader's language (cookie, Accept-Language). */
+export const headers: Route.HeadersFunction = () => ({ Vary: "Accept-Language, Cookie" });
+
 export async function loader({ request, context }: Route.LoaderArgs) {
   const reader = readerOf(context);
+  const language = helpLanguage(request);
   const { q, page } = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const result = await searchArticles(reader, q, { page });
+  const result = await searchArticles(reader, q, { page, locale: language.locale });
   if (q && page === 1) await logSearch(reader, q, result.total);
-  const suggestion = q && result.total === 0 ? await didYouMean(reader, q) : null;
-  return { ...result, suggestion, isCustomer: reader?.role === "customer", signedIn: !!reader };
+  const suggestion = q && result.total === 0 ? await didYouMean(reader, q, language.locale) : null;
+  return data({ ...result, locale: language.locale, suggestion, isCustomer: reader?.role === "customer", signedIn: !!reader }, { headers: language.headers });
 }
 
 export default function HelpSearch({ loaderData }: Route.ComponentProps) {
-  const { query, hits, total, page, pageSize, suggestion, isCustomer, signedIn } = loaderData;
+  const { query, hits, total, page, pageSize, suggestion, isCustomer, signedIn, locale } = loaderData;
   const pages = Math.ceil(total / pageSize);
   const pageLink = (p: number) => `/help/search?${new URLSearchParams({ q: query, page: String(p) })}`;
   return (
@@ -33,6 +40,7 @@ export default function HelpSearch({ loaderData }: Route.ComponentProps) {
       <nav aria-label="Breadcrumb" className="breadcrumb">
         <Link to="/help">Help center</Link> › Search
       </nav>
+      <HelpLanguageSwitcher current={locale} />
       <div className="page-header">
         <div>
           <h1>{query ? <>Results for “{query}”</> : "Search the help center"}</h1>
@@ -65,8 +73,15 @@ export default function HelpSearch({ loaderData }: Route.ComponentProps) {
           {hits.map((hit) => (
             <li key={hit.id} className="kb-result">
               <h2>
-                <Link to={`/help/articles/${hit.slug}`}>{hit.title}</Link>
+                <Link to={hit.href} hrefLang={hit.locale} lang={hit.locale}>
+                  {hit.title}
+                </Link>
               </h2>
+              {hit.locale !== locale ? (
+                <p className="small">
+                  <span className="badge">{`In ${localeName(hit.locale)}: not yet available in ${localeName(locale)}`}</span>
+                </p>
+              ) : null}
               {hit.categoryName ? <p className="muted small">{hit.categoryName}</p> : null}
               {/* Escaped on the server; only <mark> elements are added (search-text.ts). */}
               <p className="kb-snippet" dangerouslySetInnerHTML={{ __html: hit.snippetHtml }} />

@@ -6,7 +6,9 @@ import { KbMarkdownEditor } from "~/components/kb-editor";
 import { formFailure, parseForm, readForm } from "~/lib/forms";
 import { requirePermission } from "~/modules/auth/guard.server";
 import { allCategories, articleForEdit, createArticle, draftFromTicketMessage, feedbackComments, KbError, updateArticle } from "~/modules/kb/articles.server";
+import { localeName, translationLocales } from "~/modules/kb/locales";
 import { renderArticleMarkdown } from "~/modules/kb/markdown";
+import { translationsByArticle } from "~/modules/kb/translations.server";
 import { kbStatuses, kbVisibilities, statusLabels, visibilityLabels } from "~/modules/kb/visibility";
 
 export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.article ? `Edit: ${data.article.title}` : "New article"} · Knowledge base` }];
@@ -22,12 +24,13 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     const fromMessage = search.get("fromMessage");
     const draft = fromMessage && uuidParam.safeParse(fromMessage).success ? await draftFromTicketMessage(fromMessage) : null;
     const title = draft?.title ?? search.get("title")?.slice(0, 200) ?? "";
-    return { article: null, categories, comments: [], prefillTitle: title, prefillBody: draft?.body ?? "", saved };
+    return { article: null, categories, comments: [], prefillTitle: title, prefillBody: draft?.body ?? "", saved, translations: [] };
   }
   if (!uuidParam.safeParse(params.id).success) throw data({ message: "There is no such article." }, { status: 404 });
   const article = await articleForEdit(params.id);
   if (!article) throw data({ message: "There is no such article." }, { status: 404 });
-  return { article, categories, comments: await feedbackComments(article.id), prefillTitle: "", prefillBody: "", saved };
+  const translations = (await translationsByArticle([article.id])).get(article.id) ?? [];
+  return { article, categories, comments: await feedbackComments(article.id), prefillTitle: "", prefillBody: "", saved, translations };
 }
 
 export const articleFormSchema = z.object({
@@ -80,7 +83,7 @@ export async function action({ request, context, params }: Route.ActionArgs) {
 }
 
 export default function KbEdit({ loaderData, actionData }: Route.ComponentProps) {
-  const { article, categories, comments, prefillTitle, prefillBody, saved } = loaderData;
+  const { article, categories, comments, prefillTitle, prefillBody, saved, translations } = loaderData;
   const failure = actionData && !actionData.ok ? actionData : undefined;
   const preview = actionData && actionData.ok ? actionData.preview : null;
   const values: Record<string, string> = failure?.values ?? {};
@@ -159,6 +162,37 @@ export default function KbEdit({ loaderData, actionData }: Route.ComponentProps)
           </div>
         </Form>
       </div>
+      {article ? (
+        <section className="card" aria-labelledby="translations-title">
+          <h2 id="translations-title" className="card-title">
+            Translations
+          </h2>
+          <table className="table">
+            <caption className="visually-hidden">Translations of this article by language</caption>
+            <thead>
+              <tr>
+                <th scope="col">Language</th>
+                <th scope="col">State</th>
+                <th scope="col">Action</th>
+              </tr>
+            </thead>
+            <tbody>
+              {translationLocales.map((code) => {
+                const t = translations.find((x) => x.locale === code);
+                return (
+                  <tr key={code}>
+                    <th scope="row">{localeName(code)}</th>
+                    <td>{t ? t.outdated ? <span className="badge badge-warning">Original changed since</span> : <span className="badge badge-success">Translated</span> : <span className="badge">Missing</span>}</td>
+                    <td>
+                      <Link to={`/desk/kb/articles/${article.id}/translations/${code}`}>{t ? `Edit ${localeName(code)}` : `Translate into ${localeName(code)}`}</Link>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
       {article && comments.length ? (
         <section className="card" aria-labelledby="comments-title">
           <h2 id="comments-title" className="card-title">

@@ -4,6 +4,8 @@ import type { Route } from "./+types/index";
 import { KbDate } from "~/components/kb-date";
 import { requirePermission } from "~/modules/auth/guard.server";
 import { listArticlesForDesk } from "~/modules/kb/articles.server";
+import { localeName, translationLocales } from "~/modules/kb/locales";
+import { translationCoverage, translationsByArticle } from "~/modules/kb/translations.server";
 import { kbAnalytics } from "~/modules/kb/deflection.server";
 import { kbStatuses, statusLabels, visibilityLabels } from "~/modules/kb/visibility";
 
@@ -12,19 +14,31 @@ export const meta: Route.MetaFunction = () => [{ title: "Knowledge base · Desk 
 const filtersSchema = z.object({
   status: z.enum([...kbStatuses, "all"]).catch("all"),
   q: z.string().trim().max(200).catch(""),
+  missing: z.enum(["", ...translationLocales]).catch(""),
 });
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   requirePermission(request, context, "manage:kb");
   const filters = filtersSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const [articles, analytics] = await Promise.all([listArticlesForDesk(filters), kbAnalytics({ days: 30 })]);
-  return { articles, analytics, filters };
+  const [all, analytics, coverage] = await Promise.all([listArticlesForDesk(filters), kbAnalytics({ days: 30 }), translationCoverage()]);
+  const translated = await translationsByArticle(all.map((a) => a.id));
+  const articles = all
+    .map((a) => {
+      const versions = translated.get(a.id) ?? [];
+      return {
+        ...a,
+        missingLocales: translationLocales.filter((code) => !versions.some((v) => v.locale === code)),
+        outdatedLocales: versions.filter((v) => v.outdated).map((v) => v.locale),
+      };
+    })
+    .filter((a) => !filters.missing || a.missingLocales.includes(filters.missing));
+  return { articles, analytics, filters, coverage };
 }
 
 const statusBadge: Record<string, string> = { published: "badge badge-success", draft: "badge", archived: "badge badge-warning" };
 
 export default function DeskKb({ loaderData }: Route.ComponentProps) {
-  const { articles, analytics, filters } = loaderData;
+  const { articles, analytics, filters, coverage } = loaderData;
   const d = analytics.deflection;
   return (
     <>
@@ -136,6 +150,26 @@ export default function DeskKb({ loaderData }: Route.ComponentProps) {
         </div>
       </section>
 
+      <section aria-labelledby="coverage-title" className="kb-section">
+        <h2 id="coverage-title">Translations</h2>
+        <dl className="kb-stats">
+          {coverage.map((c) => (
+            <div className="card" key={c.locale}>
+              <dt>{localeName(c.locale)}</dt>
+              <dd>
+                {c.translated} of {c.published}
+              </dd>
+              <p className="small muted">
+                published articles translated{c.outdated ? ` · ${c.outdated} behind the original` : ""} ·{" "}
+                <Link to={`/desk/kb?missing=${c.locale}`} aria-label={`Articles missing a ${localeName(c.locale)} translation`}>
+                  missing
+                </Link>
+              </p>
+            </div>
+          ))}
+        </dl>
+      </section>
+
       <section aria-labelledby="articles-title" className="kb-section">
         <div className="toolbar">
           <h2 id="articles-title">Articles</h2>
@@ -152,6 +186,17 @@ export default function DeskKb({ loaderData }: Route.ComponentProps) {
               {kbStatuses.map((s) => (
                 <option key={s} value={s}>
                   {statusLabels[s]}
+                </option>
+              ))}
+            </select>
+            <label htmlFor="kb-desk-missing" className="visually-hidden">
+              Missing translation
+            </label>
+            <select id="kb-desk-missing" name="missing" defaultValue={filters.missing}>
+              <option value="">Any translations</option>
+              {translationLocales.map((code) => (
+                <option key={code} value={code}>
+                  {`Missing ${localeName(code)}`}
                 </option>
               ))}
             </select>
@@ -174,6 +219,7 @@ export default function DeskKb({ loaderData }: Route.ComponentProps) {
                   <th scope="col">Category</th>
                   <th scope="col">Status</th>
                   <th scope="col">Visibility</th>
+                  <th scope="col">Missing translations</th>
                   <th scope="col" className="num">
                     Views
                   </th>
@@ -193,6 +239,22 @@ export default function DeskKb({ loaderData }: Route.ComponentProps) {
                       <span className={statusBadge[a.status]}>{statusLabels[a.status]}</span>
                     </td>
                     <td>{visibilityLabels[a.visibility]}</td>
+                    <td>
+                      {a.missingLocales.length === 0 ? (
+                        <span className="badge badge-success">All translated</span>
+                      ) : (
+                        <ul className="inline-list small" aria-label={`Missing translations of ${a.title}`}>
+                          {a.missingLocales.map((code) => (
+                            <li key={code}>
+                              <Link to={`/desk/kb/articles/${a.id}/translations/${code}`} aria-label={`Translate ${a.title} into ${localeName(code)}`}>
+                                {code.toUpperCase()}
+                              </Link>
+                            </li>
+                          ))}
+                        </ul>
+                      )}
+                      {a.outdatedLocales.length ? <div className="small muted">Behind the original: {a.outdatedLocales.map((c) => c.toUpperCase()).join(", ")}</div> : null}
+                    </td>
                     <td className="num">{a.viewCount.toLocaleString("en")}</td>
                     <td>
                       <KbDate value={a.updatedAt} />
