@@ -43,14 +43,16 @@ export function BurnUpChart({ title, description, data, today }: { title: string
   const bottom = 34;
   const span = Math.max(DAY, t(data.endsOn) - t(data.startsOn));
   const x = (day: string) => left + ((Math.min(t(day), t(data.endsOn)) - t(data.startsOn)) / span) * (width - left - right);
-  const yMax = Math.max(1, Math.ceil(data.max * 1.1));
+  // Whole-number gridlines: a step that gives at most 5 of them, the top one at or above the data.
+  const yStep = Math.max(1, Math.ceil(data.max / 4));
+  const yMax = yStep * Math.ceil((data.max + (data.max % yStep === 0 ? 0.5 : 0)) / yStep);
   const y = (v: number) => top + (1 - v / yMax) * (height - top - bottom);
   const line = (pts: { day: string; value: number }[]) => pts.map((p, i) => `${i ? "L" : "M"}${x(p.day).toFixed(1)},${y(p.value).toFixed(1)}`).join(" ");
   const step = (pts: { day: string; value: number }[]) =>
     pts
       .map((p, i) => (i === 0 ? `M${x(p.day).toFixed(1)},${y(p.value).toFixed(1)}` : `H${x(p.day).toFixed(1)} V${y(p.value).toFixed(1)}`))
       .join(" ");
-  const yTicks = Array.from(new Set([0, Math.round(yMax / 4), Math.round(yMax / 2), Math.round((3 * yMax) / 4), yMax]));
+  const yTicks = Array.from({ length: Math.floor(yMax / yStep) + 1 }, (_, i) => i * yStep);
   const last = data.actual[data.actual.length - 1];
   return (
     <svg className="beta-burnup" viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={`${id}-t ${id}-d`} preserveAspectRatio="xMinYMin meet">

@@ -30,13 +30,13 @@ export async function seedBetaGoals(tx: Executor, input: SeedBetaGoalsInput): Pr
     ])
     .onConflictDoNothing();
 
-  // The pilot: finished, inactive. Vandelay converted to the enterprise plan; Kramerica churned.
+  // The pilot: finished, inactive. Dunder Mifflin converted to the enterprise plan; Kramerica churned.
   const [pilot] = await tx
     .insert(betaPrograms)
     .values({ name: "Pilot program", target: 2, minimum: 1, startsOn: day(-150), deadline: day(-90), active: false, createdAt: at(-150) })
     .returning({ id: betaPrograms.id });
   const pilotDeals = [
-    { company: "Vandelay Industries", domain: "vandelay.test", onboarded: -120, endsIn: -30, decision: { outcome: "converted" as const, plan: "enterprise" as const, on: -28, price: "€1,200 / month" } },
+    { company: "Dunder Mifflin", domain: "dundermifflin.test", onboarded: -120, endsIn: -30, decision: { outcome: "converted" as const, plan: "enterprise" as const, on: -28, price: "€1,200 / month" } },
     { company: "Kramerica", domain: "kramerica.test", onboarded: -110, endsIn: -20, decision: { outcome: "churned" as const, reason: "Missing features", on: -18, note: "Needs a Jira integration first; revisit next year." } },
   ];
   for (const p of pilotDeals) {
