@@ -1,4 +1,4 @@
-import { data, Form, Link, redirect, useSearchParams } from "react-router";
+import { data, Form, Link, redirect, useLocation, useSearchParams } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/slack";
 import { Field, FormError, SubmitButton } from "~/components/form";
@@ -102,6 +102,8 @@ const sourceLabel = (source: "env" | "settings" | null) => (source === "env" ? "
 export default function SlackSettings({ loaderData, actionData }: Route.ComponentProps) {
   const timeZone = useTimeZone();
   const [params] = useSearchParams();
+  // A new key per navigation: after a save the forms start empty (typed secrets are not kept).
+  const { key: locationKey } = useLocation();
   const failure = actionData && !actionData.ok ? (actionData as SlackFailure) : undefined;
   const failureFor = (intents: string[]) => (failure && intents.includes(failure.intent) ? failure : undefined);
   const credFailure = failureFor(["save-credentials", "test", "disconnect"]);
@@ -114,16 +116,18 @@ export default function SlackSettings({ loaderData, actionData }: Route.Componen
     <>
       <div className="page-header">
         <div>
-          <h1>Slack</h1>
+          <h1>
+            Slack{" "}
+            <span className={`badge ${connected ? (connection.testedAt ? "badge-success" : "badge-warning") : "badge-danger"}`}>
+              {connected ? (connection.testedAt ? "Connected" : "Not tested") : "Not connected"}
+            </span>
+          </h1>
           <p>
             Customers write in a Slack channel shared with them; each new message there becomes a ticket of the organization the channel is mapped to, replies in
             its thread join the ticket, and agents’ public replies are posted back into the thread. Internal notes never leave the desk. The Slack app’s
             manifest and setup steps are in <code>docs/slack.md</code>.
           </p>
         </div>
-        <span className={`badge ${connected ? (connection.testedAt ? "badge-success" : "badge-warning") : "badge-danger"}`}>
-          {connected ? (connection.testedAt ? "Connected" : "Not tested") : "Not connected"}
-        </span>
       </div>
       {done === "tested" ? (
         <div className="alert alert-success" role="status">
@@ -178,7 +182,7 @@ export default function SlackSettings({ loaderData, actionData }: Route.Componen
             </dd>
           </dl>
           <FormError failure={credFailure} />
-          <Form method="post" className="form" aria-label="Slack credentials" style={{ marginTop: "var(--space-4)" }}>
+          <Form method="post" className="form" aria-label="Slack credentials" key={`creds-${locationKey}`} style={{ marginTop: "var(--space-4)" }}>
             <input type="hidden" name="intent" value="save-credentials" />
             <Field
               label="Bot token"
@@ -234,7 +238,7 @@ export default function SlackSettings({ loaderData, actionData }: Route.Componen
             are theirs; anyone else’s are filed for the fallback requester, with the Slack name in the message.
           </p>
           <FormError failure={mapFailure} />
-          <Form method="post" className="form" aria-label="Map a channel" key={done === "mapped" ? "mapped" : "map"}>
+          <Form method="post" className="form" aria-label="Map a channel" key={`map-${locationKey}`}>
             <input type="hidden" name="intent" value="map" />
             <Field
               label="Slack channel ID"
@@ -331,9 +335,9 @@ export default function SlackSettings({ loaderData, actionData }: Route.Componen
               <tbody>
                 {mappings.map((m) => (
                   <tr key={m.id}>
-                    <th scope="row">
-                      {m.channelName ? `#${m.channelName}` : <span className="muted">name unknown</span>} <code>{m.channelId}</code>
-                    </th>
+                    <td>
+                      {m.channelName ? <strong>#{m.channelName}</strong> : <span className="muted">name unknown</span>} <code>{m.channelId}</code>
+                    </td>
                     <td>
                       <Link to={`/admin/organizations/${m.organizationId}`}>{m.organizationName}</Link>
                     </td>
