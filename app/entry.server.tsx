@@ -5,9 +5,17 @@ import { renderToPipeableStream } from "react-dom/server";
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "react-router";
 import { ServerRouter } from "react-router";
 import { errorFields, log } from "~/lib/log.server";
+import { isDatabaseUnavailable } from "~/lib/db-errors";
 import { NonceProvider } from "~/components/nonce";
 
 export const streamTimeout = 5_000;
+
+/** Set by handleError when a loader or action failed because the database is out of reach. */
+const databaseDown = new WeakSet<object>();
+
+function unavailable(loadContext: AppLoadContext | undefined): boolean {
+  return !!loadContext && databaseDown.has(loadContext);
+}
 
 export default function handleRequest(
   request: Request,
@@ -16,6 +24,11 @@ export default function handleRequest(
   routerContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
+  // The database is down: "try again shortly" (503), not a fault of ours or the request's (500).
+  if (responseStatusCode >= 500 && unavailable(loadContext)) {
+    responseStatusCode = 503;
+    responseHeaders.set("Retry-After", "5");
+  }
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const userAgent = request.headers.get("user-agent");
@@ -50,7 +63,16 @@ export default function handleRequest(
   });
 }
 
+/** `.data` requests: the same 503 as documents when the database is out of reach. */
+export function handleDataRequest(response: Response, { context }: { context: AppLoadContext }): Response {
+  if (response.status < 500 || !unavailable(context)) return response;
+  const headers = new Headers(response.headers);
+  headers.set("Retry-After", "5");
+  return new Response(response.body, { status: 503, headers });
+}
+
 export const handleError: HandleErrorFunction = (error, { request, context }) => {
+  if (context && typeof context === "object" && isDatabaseUnavailable(error)) databaseDown.add(context);
   if (request.signal.aborted) return;
   log("error", "request failed", {
     requestId: (context as AppLoadContext | undefined)?.requestId,

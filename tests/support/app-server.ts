@@ -142,7 +142,14 @@ export async function fetchApp(request: Request, ip = "203.0.113.9"): Promise<Re
   });
   if (crossSite) return new Response("Cross-site request refused.", { status: 403 });
   const handler = createRequestHandler(build, "production");
-  const { context, setCookie } = await resolveRequestContext(request.headers.get("cookie"), { ip });
+  let resolved: Awaited<ReturnType<typeof resolveRequestContext>>;
+  try {
+    resolved = await resolveRequestContext(request.headers.get("cookie"), { ip });
+  } catch {
+    // As app/server/app.ts's error handler: a failed session lookup (database down) is a 503.
+    return new Response("The service is unavailable right now. Please try again shortly.", { status: 503, headers: { "content-type": "text/plain" } });
+  }
+  const { context, setCookie } = resolved;
   const response = await handler(request, context as never);
   if (setCookie) response.headers.append("Set-Cookie", setCookie);
   return response;

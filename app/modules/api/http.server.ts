@@ -20,6 +20,7 @@ import type { ApiScope } from "./scopes";
 import { assertNoTokenInQuery, authenticateBearer, recordUsage, type ApiPrincipal } from "./tokens.server";
 
 import { apiLimits } from "./limits";
+import { isDatabaseUnavailable } from "~/lib/db-errors";
 export { apiLimits };
 
 const JSON_HEADERS = { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" };
@@ -63,6 +64,10 @@ export function toProblem(error: unknown): Response {
     if (error.status === 404) return problemResponse("not_found", error.message);
     if (error.status === 409) return problemResponse("last_admin", error.message);
     return problemResponse("change_refused", error.message);
+  }
+  if (isDatabaseUnavailable(error)) {
+    log("error", "api: database unavailable", errorFields(error));
+    return problemResponse("service_unavailable", "The service is unavailable right now. Try again in a few seconds.", undefined, { "Retry-After": "5" });
   }
   log("error", "api: unhandled error", errorFields(error));
   return problemResponse("internal_error", "The request failed. Try again; if it keeps failing, contact support.");

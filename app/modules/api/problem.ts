@@ -24,6 +24,7 @@ export const problemCodes = {
   precondition_required: { status: 428, title: "Send the version you read (If-Match or version)" },
   rate_limited: { status: 429, title: "Too many requests" },
   internal_error: { status: 500, title: "Something went wrong on our side" },
+  service_unavailable: { status: 503, title: "The service is unavailable right now" },
 } as const;
 
 export type ProblemCode = keyof typeof problemCodes;
