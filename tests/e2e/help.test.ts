@@ -90,4 +90,54 @@ describe.runIf(hasBrowser())("help center (Chromium)", () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+  it("a reader switches to German, searches in German and sees the fallback notice where no translation exists", async () => {
+    const { page, context, errors } = await openPage(browser);
+    await page.goto("/help/articles/download-invoices");
+    const languages = page.getByRole("navigation", { name: "Language" });
+    await languages.getByRole("link", { name: "Deutsch" }).click();
+    await page.waitForURL("**/help/articles/rechnungen-herunterladen?lang=de");
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Wo kann ich Rechnungen und Quittungen herunterladen?");
+    expect(await page.locator("html").getAttribute("lang")).toBe("de");
+    expect(await page.locator('link[rel="alternate"][hreflang="x-default"]').getAttribute("href")).toBe(`${baseUrl()}/help/articles/download-invoices`);
+    expect(await languages.getByRole("link", { name: "Deutsch" }).getAttribute("aria-current")).toBe("true");
+    await screenshot(page, "help-article-german");
+
+    // The choice is remembered: German search, stemmed with the german configuration.
+    await page.goto("/help/search?q=Rechnungen");
+    const hit = page.getByRole("link", { name: "Wo kann ich Rechnungen und Quittungen herunterladen?" });
+    await expect.poll(() => hit.count()).toBe(1);
+    await screenshot(page, "help-search-german");
+
+    // No German version yet: the English text with a notice.
+    await page.goto("/help/articles/csv-export-fails");
+    await expect.poll(() => page.getByRole("note").filter({ hasText: "This article is not yet available in Deutsch" }).count()).toBe(1);
+    expect(await page.locator("html").getAttribute("lang")).toBe("en");
+
+    // Back to English.
+    await page.getByRole("navigation", { name: "Language" }).getByRole("link", { name: "English" }).click();
+    await expect.poll(() => page.getByRole("note").filter({ hasText: "not yet available" }).count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("an agent sees which articles lack which translations and opens the translation editor", async () => {
+    const { page, context, errors } = await openPage(browser);
+    await signIn(page, "agent@demo.test");
+    await page.goto("/desk/kb?missing=de");
+    await expect.poll(() => page.getByRole("heading", { name: "Translations" }).count()).toBe(1);
+    expect(await page.getByRole("link", { name: "Translate Where can I download invoices and receipts? into Deutsch" }).count()).toBe(0);
+    await screenshot(page, "desk-kb-translations");
+    await page.getByRole("link", { name: "Translate CSV export fails or times out into Deutsch" }).click();
+    await page.waitForURL("**/translations/de");
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Translate into Deutsch");
+    await page.getByLabel("Title").fill("CSV-Export schlägt fehl");
+    await page.getByLabel("Body (markdown)").fill("## Ursachen\n\nZu viele Spalten.");
+    await expect.poll(() => page.getByRole("region", { name: "Preview" }).getByRole("heading", { name: "Ursachen" }).count()).toBe(1);
+    await screenshot(page, "desk-kb-translation-editor");
+    await page.getByRole("button", { name: "Create translation" }).click();
+    await page.waitForURL("**/translations/de?saved=1");
+    await expect.poll(() => page.getByRole("link", { name: "View in the help center" }).getAttribute("href")).toBe("/help/articles/csv-export-schlagt-fehl?lang=de");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });
