@@ -56,6 +56,8 @@ export default [
   route("admin/organizations", "routes/admin/organizations.tsx"),
   route("admin/organizations/:id", "routes/admin/organization.tsx"),
   route("admin/groups", "routes/admin/groups.tsx"),
+  route("admin/audit", "routes/admin/audit.tsx"),
+  route("admin/audit.csv", "routes/admin/audit-csv.tsx"),
   route("admin/sla", "routes/admin/sla.tsx"),
   route("admin/sla/calendars/:id", "routes/admin/sla-calendar.tsx"),
   route("admin/sla/policies/:id", "routes/admin/sla-policy.tsx"),

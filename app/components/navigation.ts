@@ -53,6 +53,7 @@ export const adminNavigation: NavItem[] = [
   { to: "/admin/macros", label: "Macros" },
   { to: "/admin/sla", label: "SLA" },
   { to: "/admin/mailbox", label: "Mailbox" },
+  { to: "/admin/audit", label: "Audit log" },
   { to: "/admin/slack", label: "Slack" },
   { to: "/admin/webhooks", label: "Webhooks" },
 ];
