@@ -3,7 +3,8 @@
 // postgres.js server replaying the very SQL each page ran (bench/baseline.ts). See
 // docs/performance.md for the targets and how to read the table.
 //
-//   DATABASE_URL=postgres://…/portal_bench npm run bench -- [--duration 5] [--paths a,b] [--mixed 60] [--build]
+//   DATABASE_URL=postgres://…/portal_bench npm run bench -- [--duration 5] [--paths a,b] [--mixed 60]
+//     [--no-build | --build-from <dir>] [--capture-only]   (default: builds a private copy in /tmp)
 //
 // Steps: (1) build if asked or missing (under flock /tmp/e2e.lock); (2) start the server with
 // BENCH_CAPTURE_SQL, sign in, request every path once and record its statements; EXPLAIN them
@@ -167,16 +168,34 @@ const allPaths: PathDef[] = [
 const paths = ONLY ? allPaths.filter((p) => ONLY.some((o) => p.name.startsWith(o))) : allPaths;
 
 // ---------------------------------------------------------------- (1) build
-// Others share build/ (and server.ts rebuilds when app/ is newer than it): build under the lock,
-// then run a private copy — server.ts, the env module it imports, the build and the migrations.
+// Others share build/ (and server.ts rebuilds when app/ is newer than it), so the bench builds a
+// private copy of the sources in /tmp (no lock needed: build/ is not touched) and runs that:
+// server.ts, its env module, the build and the migrations. `--build-from <dir>` uses a build
+// copied earlier instead; `--no-build` copies build/ under `flock /tmp/e2e.lock`.
 const appDir = `/tmp/bench-app-${process.pid}`;
 function buildAndCopy() {
-  const fresh = !process.argv.includes("--no-build");
-  console.log(fresh ? "Building (under flock /tmp/e2e.lock)…" : "Copying the existing build…");
   rmSync(appDir, { recursive: true, force: true });
   mkdirSync(join(appDir, "app/lib"), { recursive: true });
-  const script = `${fresh ? "npm run build >/tmp/bench-build.log 2>&1 || { cat /tmp/bench-build.log; exit 1; }; " : ""}cp -r build ${appDir}/build`;
-  execFileSync("flock", ["/tmp/e2e.lock", "bash", "-c", script], { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+  const from = arg("build-from");
+  if (from) {
+    console.log(`Using the build in ${from}…`);
+    execFileSync("cp", ["-r", resolve(from), join(appDir, "build")]);
+  } else if (process.argv.includes("--no-build")) {
+    console.log("Copying build/ (under flock /tmp/e2e.lock)…");
+    execFileSync("flock", ["/tmp/e2e.lock", "cp", "-r", "build", join(appDir, "build")], { cwd: root, stdio: "inherit" });
+  } else {
+    const src = `${appDir}-src`;
+    console.log(`Building a private copy in ${src}…`);
+    rmSync(src, { recursive: true, force: true });
+    mkdirSync(src, { recursive: true });
+    for (const f of ["app", "db", "public", "package.json", "react-router.config.ts", "vite.config.ts", "tsconfig.json"]) {
+      if (existsSync(join(root, f))) execFileSync("cp", ["-r", join(root, f), join(src, f)]);
+    }
+    execFileSync("ln", ["-s", join(root, "node_modules"), join(src, "node_modules")]);
+    execFileSync(process.execPath, [join(root, "node_modules/@react-router/dev/bin.js"), "build"], { cwd: src, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
+    execFileSync("cp", ["-r", join(src, "build"), join(appDir, "build")]);
+    rmSync(src, { recursive: true, force: true });
+  }
   for (const f of ["server.ts", "package.json", "app/lib/env.server.ts", "vite.config.ts"]) writeFileSync(join(appDir, f), readFileSync(join(root, f)));
   execFileSync("cp", ["-r", join(root, "db/migrations"), join(appDir, "migrations")]);
   execFileSync("ln", ["-s", join(root, "node_modules"), join(appDir, "node_modules")]);

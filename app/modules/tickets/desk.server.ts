@@ -196,8 +196,10 @@ export async function deskQueue(actor: Actor, input: QueueInput) {
       groupName: groups.name,
       snippet,
       slaDueAt: sql<string | null>`to_char(${slaDue} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
-      slaWarned: sql<boolean>`exists (select 1 from sla_events e join sla_timers s on s.ticket_id = e.ticket_id and s.metric = e.metric and s.cycle = e.cycle
-        where e.ticket_id = ${tickets.id} and e.kind = 'warning' and s.state in ('running', 'warning', 'breached'))`,
+      // A scalar subquery with LIMIT (not EXISTS): evaluated for the page's rows only by index;
+      // EXISTS let the planner hash every warning of every ticket instead (docs/performance.md).
+      slaWarned: sql<boolean>`coalesce((select true from sla_events e join sla_timers s on s.ticket_id = e.ticket_id and s.metric = e.metric and s.cycle = e.cycle
+        where e.ticket_id = ${tickets.id} and e.kind = 'warning' and s.state in ('running', 'warning', 'breached') limit 1), false)`,
       sortKey:
         input.sort === "priority"
           ? priorityRank
