@@ -1,6 +1,7 @@
+import { createHmac } from "node:crypto";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasBrowser, launchBrowser, openPage, screenshot, signIn } from "../support/browser";
+import { baseUrl, hasBrowser, launchBrowser, openPage, screenshot, signIn } from "../support/browser";
 
 // The browser flow needs no Slack: mapping before a token is saved makes no API call, and saving
 // credentials does not call Slack either (Test connection and the event flow: integration tests).
@@ -47,6 +48,23 @@ describe.runIf(hasBrowser())("Slack settings in the browser", () => {
     // The form starts empty again: typed secrets are not kept in the page.
     expect(await creds.getByLabel("Bot token").inputValue()).toBe("");
     await screenshot(page, "admin-slack");
+
+    // Through the real HTTP stack (raw body, CSRF exemption of /webhooks/*): a request signed
+    // with the saved secret is answered; a wrongly signed one is refused.
+    const body = JSON.stringify({ token: "t", challenge: "e2e-challenge-42", type: "url_verification" });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const sign = (secret: string) => "v0=" + createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex");
+    const send = (secret: string) =>
+      fetch(`${baseUrl()}/webhooks/slack`, {
+        method: "POST",
+        body,
+        headers: { "content-type": "application/json", "x-slack-request-timestamp": timestamp, "x-slack-signature": sign(secret), origin: "https://slack.com" },
+      });
+    const ok = await send("0123456789abcdef0123456789abcdef");
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ challenge: "e2e-challenge-42" });
+    expect((await send("ffffffffffffffffffffffffffffffff")).status).toBe(401);
+
     // The refused mapping answered 400 on purpose; nothing else may log an error.
     expect(errors.filter((e) => !e.includes("status of 400"))).toEqual([]);
   });
