@@ -240,6 +240,9 @@ describe("authoring translations", () => {
     expect(edited.status).toBe(302);
     const stale = await call(translationAction, postForm(path(untranslatedId, "de"), { title: "Alt", body: "Alt.", expectedRevision: "1" }, agent), { id: untranslatedId, locale: "de" });
     expect(stale.status).toBe(409);
+    // A second "create" (a form opened before the first author saved) is refused too, not overwritten.
+    const twice = await call(translationAction, postForm(path(untranslatedId, "de"), { title: "Doppelt", body: "Doppelt." }, agent), { id: untranslatedId, locale: "de" });
+    expect(twice.status).toBe(409);
     // Readers get it now: German search and the article at its new slug.
     const hit = (await call(searchLoader, getRequest("/help/search?q=monatlich&lang=de"))).data as { hits: { href: string }[] };
     expect(hit.hits.map((h) => h.href)).toEqual(["/help/articles/plaetze-aendern?lang=de"]);

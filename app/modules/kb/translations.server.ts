@@ -231,6 +231,9 @@ export async function saveTranslation(actor: { id: string }, articleId: string, 
     if (current && input.expectedRevision !== undefined && current.revision !== input.expectedRevision) {
       throw new KbError("Someone else saved this translation while you were editing. Reload to see their version, then apply your change again.", 409);
     }
+    if (current && input.expectedRevision === undefined) {
+      throw new KbError("Someone else created this translation while you were writing. Reload to see it, then apply your change again.", 409);
+    }
     if (!current && input.expectedRevision !== undefined) {
       throw new KbError("This translation was deleted while you were editing. Save again to create it anew.", 409);
     }
