@@ -265,11 +265,12 @@ describe("the OpenAPI document served by the running server", () => {
   it("is OpenAPI 3.1, and every path + method in it has a contract case and a roles row", () => {
     expect(doc.openapi).toBe("3.1.0");
     const ops = operations();
-    expect(ops.length).toBe(Object.keys(cases).length);
     for (const { path, method, op } of ops) {
       expect(cases[op.operationId], `${method.toUpperCase()} ${path} (${op.operationId}) has no contract case`).toBeDefined();
       expect(allowedRoles[op.operationId], `${op.operationId} has no row in the roles table`).toBeDefined();
     }
+    // …and no case is left for an operation the document no longer has.
+    expect(Object.keys(cases).sort()).toEqual(ops.map((o) => o.op.operationId).sort());
   });
 });
 
