@@ -210,6 +210,7 @@ export const getRows: GetRow[] = [
   { route: "/desk/kb/new", state: "form", path: () => "/desk/kb/new", expect: desk },
   { route: "/desk/kb/articles/:id", state: "internal article", path: (f) => `/desk/kb/articles/${f.internalArticleId}`, expect: desk },
   { route: "/desk/kb/articles/:id/revisions", state: "draft article", path: (f) => `/desk/kb/articles/${f.draftArticleId}/revisions`, expect: desk },
+  { route: "/desk/kb/articles/:id/translations/:locale", state: "internal article", path: (f) => `/desk/kb/articles/${f.internalArticleId}/translations/de`, expect: desk },
   // beta program
   { route: "/beta", state: "board", path: () => "/beta", expect: beta },
   { route: "/beta/customers", state: "beta organizations", path: () => "/beta/customers", expect: beta },
@@ -289,6 +290,7 @@ export const postRows: PostRow[] = [
   { route: "/desk/kb/new", state: "form", path: () => "/desk/kb/new", intents: ["save", "publish"], expect: asPost(desk) },
   { route: "/desk/kb/articles/:id", state: "internal article", path: (f) => `/desk/kb/articles/${f.internalArticleId}`, intents: ["save", "publish", "unpublish", "archive"], expect: asPost(desk) },
   { route: "/desk/kb/articles/:id/revisions", state: "draft article", path: (f) => `/desk/kb/articles/${f.draftArticleId}/revisions`, intents: ["restore"], expect: asPost(desk) },
+  { route: "/desk/kb/articles/:id/translations/:locale", state: "internal article", path: (f) => `/desk/kb/articles/${f.internalArticleId}/translations/fr`, intents: ["save", "preview"], expect: asPost(desk) },
   { route: "/desk/kb/categories", state: "categories", path: () => "/desk/kb/categories", intents: ["create", "update", "delete"], expect: asPost(desk) },
   { route: "/help/articles/:slug", state: "public article", path: (f) => `/help/articles/${f.publicArticle}`, intents: ["feedback", ""], expect: all("handled") },
   {
