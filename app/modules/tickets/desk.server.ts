@@ -321,6 +321,10 @@ export interface AgentUpdate {
 export async function updateTicketAsAgent(actor: Actor, number: number, change: AgentUpdate): Promise<void> {
   if (actor.role !== "agent" && actor.role !== "admin") throw new TicketError("Only agents work tickets.", 403);
   await db().transaction(async (tx) => {
+    // Saves of one ticket take turns: the second waits here, then sees the new version (409).
+    // Without the lock both passed the version check and, on Postgres, one failed on the ticket
+    // row's update with a 500 instead of a 409 (tests/integration/faults-concurrency.test.ts).
+    await tx.select({ id: tickets.id }).from(tickets).where(eq(tickets.number, number)).for("update");
     const { ticket } = await loadVisibleTicket(actor, number, tx);
     if (ticket.version !== change.version) {
       throw new TicketError("Someone else changed this ticket after you opened it. The latest version is shown; review it and try again.", 409);
