@@ -1,6 +1,7 @@
 import { Form, Link, NavLink, useLocation } from "react-router";
 import { adminNavigation, type NavItem } from "./navigation";
 import { Toast } from "./toast";
+import { NavigationProgress } from "./skeleton";
 import type { Toast as ToastData } from "~/lib/toast";
 
 interface ShellUser {
@@ -102,6 +103,7 @@ export function AppShell({
           </ul>
         </nav>
       ) : null}
+      <NavigationProgress />
       <div className="toast-region">
         <Toast toast={toast} />
       </div>

@@ -1,3 +1,4 @@
+import { SkeletonRows, usePendingNavigation } from "~/components/skeleton";
 import { useRef } from "react";
 import { Form, Link, NavLink, redirect, useNavigate, useSearchParams } from "react-router";
 import { KeyboardShortcuts, useRowCursor } from "~/components/keyboard-shortcuts";
@@ -124,6 +125,8 @@ export async function action({ request, context, params }: Route.ActionArgs) {
 
 export default function DeskQueue({ loaderData, actionData }: Route.ComponentProps) {
   const { view, viewParam, title, counts, tickets, nextCursor, query, saved, options, filters } = loaderData;
+  // Moving to another view or page shows placeholder rows instead of the old list.
+  const switchingView = usePendingNavigation((pathname) => pathname === "/desk" || pathname.startsWith("/desk/views/"));
   const [params] = useSearchParams();
   const failure = actionData && !actionData.ok ? actionData : undefined;
   const next = new URLSearchParams(params);
@@ -280,7 +283,7 @@ export default function DeskQueue({ loaderData, actionData }: Route.ComponentPro
               <SubmitButton className="btn btn-secondary btn-sm">Apply to selected</SubmitButton>
             </div>
             <div className="table-wrap">
-              <table className="table queue">
+              <table className="table queue" aria-busy={switchingView || undefined}>
                 <caption className="visually-hidden">{title} tickets</caption>
                 <thead>
                   <tr>
@@ -297,7 +300,8 @@ export default function DeskQueue({ loaderData, actionData }: Route.ComponentPro
                   </tr>
                 </thead>
                 <tbody ref={list}>
-                  {tickets.map((t) => (
+                  {switchingView ? <SkeletonRows columns={8} rows={Math.min(Math.max(tickets.length, 5), 12)} /> : null}
+                  {(switchingView ? [] : tickets).map((t) => (
                     <tr key={t.number} data-row>
                       <td>
                         <input type="checkbox" name="numbers" value={t.number} aria-label={`Select ticket #${t.number}`} />
