@@ -1,11 +1,15 @@
+import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { auditEvents } from "../../db/schema";
+import { auditEvents, groups } from "../../db/schema";
 import { createOrganization, createUser } from "../../db/seed/factories";
 import { parseCsv } from "~/lib/csv";
 import { db } from "~/lib/db.server";
 import { loader as auditLoader } from "~/routes/admin/audit";
 import { loader as auditCsvLoader } from "~/routes/admin/audit-csv";
-import { call, getRequest, signInAs, type SignedIn } from "../support/requests";
+import { action as groupsAction } from "~/routes/admin/groups";
+import { deleteCalendar, saveCalendar } from "~/modules/sla/admin.server";
+import { twentyFourSeven } from "~/modules/sla/business-time";
+import { call, getRequest, postForm, signInAs, type SignedIn } from "../support/requests";
 
 let admin: SignedIn;
 let agent: SignedIn;
@@ -128,5 +132,30 @@ describe("/admin/audit", () => {
     const ids = [...first.data.rows, ...second.data.rows].map((r) => r.id);
     expect(new Set(ids).size).toBe(60);
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
+  });
+});
+
+describe("administrative changes are audited", () => {
+  it("records group and SLA changes with the admin and IP, and shows them in the log", async () => {
+    const created = await call(groupsAction, postForm("/admin/groups", { intent: "create", name: "Audited queue", description: "" }, admin), {}, "192.0.2.44");
+    expect(created.status).toBe(302);
+    const [group] = await db().select().from(groups).where(eq(groups.name, "Audited queue"));
+    const deleted = await call(groupsAction, postForm("/admin/groups", { intent: "delete", groupId: group!.id }, admin), {}, "192.0.2.44");
+    expect(deleted.status).toBe(302);
+
+    const by = { actorId: admin.user.id, ip: "192.0.2.45" };
+    const calendarId = await saveCalendar(null, "Audited hours", twentyFourSeven("Europe/Berlin"), {}, by);
+    await deleteCalendar(calendarId, by);
+
+    const groupEvents = await page("?actor=ada@staff.test&targetType=group");
+    expect(groupEvents.data.rows.map((r) => [r.action, r.ip, r.details])).toEqual([
+      ["group.deleted", "192.0.2.44", "name: Audited queue"],
+      ["group.created", "192.0.2.44", "name: Audited queue"],
+    ]);
+    const slaEvents = await page("?actor=ada&targetType=sla_calendar");
+    expect(slaEvents.data.rows.map((r) => [r.action, r.targetHref])).toEqual([
+      ["sla.calendar_deleted", null],
+      ["sla.calendar_saved", `/admin/sla/calendars/${calendarId}`],
+    ]);
   });
 });

@@ -21,6 +21,17 @@ export type AuditAction =
   | "user.profile_updated"
   | "organization.created"
   | "organization.updated"
+  | "group.created"
+  | "group.deleted"
+  | "group.member_added"
+  | "group.member_removed"
+  | "sla.calendar_saved"
+  | "sla.calendar_deleted"
+  | "sla.policy_saved"
+  | "sla.policy_moved"
+  | "sla.policy_deleted"
+  | "sla.rule_saved"
+  | "sla.rule_deleted"
   | "api_token.created"
   | "api_token.revoked"
   | "webhook.created"
@@ -41,6 +52,12 @@ export interface AuditInput {
   targetId?: string | null;
   ip?: string | null;
   data?: Record<string, unknown>;
+}
+
+/** Who made an administrative change, for the audit event it writes. */
+export interface AuditBy {
+  actorId: string;
+  ip: string | null;
 }
 
 /** Records an audit event; call it with the transaction of the change it records. */

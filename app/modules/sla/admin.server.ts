@@ -5,6 +5,7 @@ import { z } from "zod";
 import { businessCalendars, escalationRules, groups, organizations, slaPolicies, users } from "../../../db/schema";
 import { db } from "~/lib/db.server";
 import { now } from "~/lib/clock";
+import { audit, type AuditBy } from "../audit/audit.server";
 import { validateCalendar, WEEKDAYS, type BusinessCalendar } from "./business-time";
 import { calendarFieldErrors } from "./calendar-form";
 import { enqueueSlaRecompute, latestSlaRecompute } from "./jobs.server";
@@ -59,7 +60,7 @@ export async function getCalendar(id: string) {
 }
 
 /** Validates and saves a calendar; validateCalendar's messages come back beside the fields. */
-export async function saveCalendar(id: string | null, name: string, calendar: BusinessCalendar, extraErrors: Record<string, string> = {}): Promise<string> {
+export async function saveCalendar(id: string | null, name: string, calendar: BusinessCalendar, extraErrors: Record<string, string> = {}, by?: AuditBy): Promise<string> {
   const problems = calendarFieldErrors(validateCalendar(calendar));
   const fieldErrors = { ...problems.fieldErrors, ...extraErrors };
   if (!name.trim()) fieldErrors.name = "Name the calendar.";
@@ -78,14 +79,18 @@ export async function saveCalendar(id: string | null, name: string, calendar: Bu
       const [row] = await tx.insert(businessCalendars).values({ ...values, createdAt: at }).returning({ id: businessCalendars.id });
       savedId = row!.id;
     }
+    if (by) await audit(tx, { ...byFields(by), action: "sla.calendar_saved", targetType: "sla_calendar", targetId: savedId!, data: { name: values.name, timeZone: values.timeZone, created: !id } });
     return savedId!;
   });
 }
 
-export async function deleteCalendar(id: string): Promise<void> {
+export async function deleteCalendar(id: string, by?: AuditBy): Promise<void> {
   const [used] = await db().select({ id: slaPolicies.id }).from(slaPolicies).where(eq(slaPolicies.calendarId, id)).limit(1);
   if (used) throw new SlaAdminError("This calendar is used by a policy; choose another calendar there first.", {}, 409);
-  await db().delete(businessCalendars).where(eq(businessCalendars.id, id));
+  await db().transaction(async (tx) => {
+    const deleted = await tx.delete(businessCalendars).where(eq(businessCalendars.id, id)).returning({ name: businessCalendars.name });
+    if (by && deleted.length) await audit(tx, { ...byFields(by), action: "sla.calendar_deleted", targetType: "sla_calendar", targetId: id, data: { name: deleted[0]!.name } });
+  });
 }
 
 // ---- policies ----
@@ -140,7 +145,7 @@ export async function getPolicy(id: string) {
   return row ?? null;
 }
 
-export async function savePolicy(id: string | null, input: PolicyInput): Promise<string> {
+export async function savePolicy(id: string | null, input: PolicyInput, by?: AuditBy): Promise<string> {
   const at = now();
   const values = {
     name: input.name,
@@ -169,12 +174,16 @@ export async function savePolicy(id: string | null, input: PolicyInput): Promise
       savedId = row!.id;
     }
     await enqueueSlaRecompute(tx, `policy ${input.name} saved`);
+    if (by) {
+      const { targets, name, active, calendarId, warnPercent } = input;
+      await audit(tx, { ...byFields(by), action: "sla.policy_saved", targetType: "sla_policy", targetId: savedId!, data: { name, active, calendarId, warnPercent, targets, created: !id } });
+    }
     return savedId!;
   });
 }
 
 /** Moves a policy one place up or down (renumbering positions 0…n−1). */
-export async function movePolicy(id: string, direction: "up" | "down"): Promise<void> {
+export async function movePolicy(id: string, direction: "up" | "down", by?: AuditBy): Promise<void> {
   await db().transaction(async (tx) => {
     const ordered = orderPolicies(await tx.select().from(slaPolicies).for("update"));
     const i = ordered.findIndex((p) => p.id === id);
@@ -186,13 +195,15 @@ export async function movePolicy(id: string, direction: "up" | "down"): Promise<
       if (p.position !== position || p.id === id) await tx.update(slaPolicies).set({ position, updatedAt: at }).where(eq(slaPolicies.id, p.id));
     }
     await enqueueSlaRecompute(tx, "policy order changed");
+    if (by) await audit(tx, { ...byFields(by), action: "sla.policy_moved", targetType: "sla_policy", targetId: id, data: { name: ordered[j]!.name, direction, position: j } });
   });
 }
 
-export async function deletePolicy(id: string): Promise<void> {
+export async function deletePolicy(id: string, by?: AuditBy): Promise<void> {
   await db().transaction(async (tx) => {
-    await tx.delete(slaPolicies).where(eq(slaPolicies.id, id));
+    const deleted = await tx.delete(slaPolicies).where(eq(slaPolicies.id, id)).returning({ name: slaPolicies.name });
     await enqueueSlaRecompute(tx, "policy deleted");
+    if (by && deleted.length) await audit(tx, { ...byFields(by), action: "sla.policy_deleted", targetType: "sla_policy", targetId: id, data: { name: deleted[0]!.name } });
   });
 }
 
@@ -245,7 +256,7 @@ export async function getRule(id: string) {
   return row ?? null;
 }
 
-export async function saveRule(id: string | null, d: RuleInput): Promise<string> {
+export async function saveRule(id: string | null, d: RuleInput, by?: AuditBy): Promise<string> {
   const hasAction =
     d.notifyAssignee || d.notifyGroup || d.notifyAdmins || d.notifyUserIds.length || d.webhookUrl || d.slackChannelId || d.reassignGroupId || d.reassignUserId || d.raisePriority || d.setEscalationLevel;
   if (!hasAction) throw new SlaAdminError("Choose at least one action.");
@@ -274,17 +285,32 @@ export async function saveRule(id: string | null, d: RuleInput): Promise<string>
     },
     updatedAt: now(),
   };
-  if (id) {
-    const updated = await db().update(escalationRules).set(values).where(eq(escalationRules.id, id)).returning({ id: escalationRules.id });
-    if (!updated.length) throw new SlaAdminError("The rule no longer exists.", {}, 404);
-    return id;
-  }
-  const [row] = await db().insert(escalationRules).values(values).returning({ id: escalationRules.id });
-  return row!.id;
+  return db().transaction(async (tx) => {
+    let savedId = id;
+    if (id) {
+      const updated = await tx.update(escalationRules).set(values).where(eq(escalationRules.id, id)).returning({ id: escalationRules.id });
+      if (!updated.length) throw new SlaAdminError("The rule no longer exists.", {}, 404);
+    } else {
+      const [row] = await tx.insert(escalationRules).values(values).returning({ id: escalationRules.id });
+      savedId = row!.id;
+    }
+    if (by) {
+      const data = { name: values.name, active: values.active, metric: values.metric, trigger: values.trigger, conditions: values.conditions, actions: values.actions, created: !id };
+      await audit(tx, { ...byFields(by), action: "sla.rule_saved", targetType: "escalation_rule", targetId: savedId!, data });
+    }
+    return savedId!;
+  });
 }
 
-export async function deleteRule(id: string): Promise<void> {
-  await db().delete(escalationRules).where(eq(escalationRules.id, id));
+export async function deleteRule(id: string, by?: AuditBy): Promise<void> {
+  await db().transaction(async (tx) => {
+    const deleted = await tx.delete(escalationRules).where(eq(escalationRules.id, id)).returning({ name: escalationRules.name });
+    if (by && deleted.length) await audit(tx, { ...byFields(by), action: "sla.rule_deleted", targetType: "escalation_rule", targetId: id, data: { name: deleted[0]!.name } });
+  });
+}
+
+function byFields(by: AuditBy) {
+  return { actorId: by.actorId, ip: by.ip };
 }
 
 export { WEEKDAYS };

@@ -2,6 +2,7 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import { groupMembers, groups, macros, users } from "../../../db/schema";
 import { db } from "~/lib/db.server";
 import { now } from "~/lib/clock";
+import { audit, type AuditBy } from "../audit/audit.server";
 import { normalizeTags } from "./filters";
 import type { TicketStatus } from "./model";
 
@@ -33,24 +34,38 @@ export async function listGroups() {
   return { groups: rows.map((g) => ({ ...g, members: members.filter((m) => m.groupId === g.id) })), staff };
 }
 
-export async function createGroup(name: string, description: string) {
-  const inserted = await db().insert(groups).values({ name, description, createdAt: now() }).onConflictDoNothing().returning({ id: groups.id });
-  if (!inserted.length) throw new AdminError("A group with this name already exists.", "name");
-  return inserted[0]!.id;
+// Group changes are audited (group.*) when `by` names the admin who made them.
+export async function createGroup(name: string, description: string, by?: AuditBy) {
+  return db().transaction(async (tx) => {
+    const inserted = await tx.insert(groups).values({ name, description, createdAt: now() }).onConflictDoNothing().returning({ id: groups.id });
+    if (!inserted.length) throw new AdminError("A group with this name already exists.", "name");
+    const id = inserted[0]!.id;
+    if (by) await audit(tx, { actorId: by.actorId, ip: by.ip, action: "group.created", targetType: "group", targetId: id, data: { name } });
+    return id;
+  });
 }
 
-export async function addGroupMember(groupId: string, userId: string) {
-  const [user] = await db().select({ role: users.role }).from(users).where(eq(users.id, userId));
-  if (!user || (user.role !== "agent" && user.role !== "admin")) throw new AdminError("Only agents and admins join groups.", "userId");
-  await db().insert(groupMembers).values({ groupId, userId }).onConflictDoNothing();
+export async function addGroupMember(groupId: string, userId: string, by?: AuditBy) {
+  await db().transaction(async (tx) => {
+    const [user] = await tx.select({ role: users.role, email: users.email }).from(users).where(eq(users.id, userId));
+    if (!user || (user.role !== "agent" && user.role !== "admin")) throw new AdminError("Only agents and admins join groups.", "userId");
+    const added = await tx.insert(groupMembers).values({ groupId, userId }).onConflictDoNothing().returning({ userId: groupMembers.userId });
+    if (by && added.length) await audit(tx, { actorId: by.actorId, ip: by.ip, action: "group.member_added", targetType: "group", targetId: groupId, data: { userId, email: user.email } });
+  });
 }
 
-export async function removeGroupMember(groupId: string, userId: string) {
-  await db().delete(groupMembers).where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId)));
+export async function removeGroupMember(groupId: string, userId: string, by?: AuditBy) {
+  await db().transaction(async (tx) => {
+    const removed = await tx.delete(groupMembers).where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId))).returning({ userId: groupMembers.userId });
+    if (by && removed.length) await audit(tx, { actorId: by.actorId, ip: by.ip, action: "group.member_removed", targetType: "group", targetId: groupId, data: { userId } });
+  });
 }
 
-export async function deleteGroup(groupId: string) {
-  await db().delete(groups).where(eq(groups.id, groupId));
+export async function deleteGroup(groupId: string, by?: AuditBy) {
+  await db().transaction(async (tx) => {
+    const deleted = await tx.delete(groups).where(eq(groups.id, groupId)).returning({ name: groups.name });
+    if (by && deleted.length) await audit(tx, { actorId: by.actorId, ip: by.ip, action: "group.deleted", targetType: "group", targetId: groupId, data: { name: deleted[0]!.name } });
+  });
 }
 
 export interface MacroInput {

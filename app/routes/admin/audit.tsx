@@ -128,7 +128,7 @@ export default function AuditLog({ loaderData }: Route.ComponentProps) {
         </div>
         <div className="field">
           <label htmlFor="audit-target-id">Target id</label>
-          <input id="audit-target-id" name="targetId" defaultValue={values.targetId} placeholder="Exact id" aria-invalid={errors.targetId ? true : undefined} aria-describedby={describedBy("targetId")} />
+          <input id="audit-target-id" type="text" name="targetId" defaultValue={values.targetId} placeholder="Exact id" aria-invalid={errors.targetId ? true : undefined} aria-describedby={describedBy("targetId")} />
           {fieldError("targetId")}
         </div>
         <div className="field">

@@ -26,16 +26,17 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
-  requirePermission(request, context, "manage:groups");
+  const user = requirePermission(request, context, "manage:groups");
+  const by = { actorId: user.id, ip: context.ip };
   const form = await readForm(request);
   const parsed = parseForm(form, schema);
   if (!parsed.success) return parsed.response;
   const d = parsed.data;
   try {
-    if (d.intent === "create") await createGroup(d.name, d.description);
-    if (d.intent === "add-member") await addGroupMember(d.groupId, d.userId);
-    if (d.intent === "remove-member") await removeGroupMember(d.groupId, d.userId);
-    if (d.intent === "delete") await deleteGroup(d.groupId);
+    if (d.intent === "create") await createGroup(d.name, d.description, by);
+    if (d.intent === "add-member") await addGroupMember(d.groupId, d.userId, by);
+    if (d.intent === "remove-member") await removeGroupMember(d.groupId, d.userId, by);
+    if (d.intent === "delete") await deleteGroup(d.groupId, by);
   } catch (e) {
     if (e instanceof AdminError) return formFailure(form, e.field ? { [e.field]: e.message } : {}, e.field ? undefined : e.message);
     throw e;

@@ -51,7 +51,8 @@ function formStrings(form: FormData): Record<string, string> {
 }
 
 export async function action({ request, context, params }: Route.ActionArgs) {
-  requirePermission(request, context, "manage:sla");
+  const user = requirePermission(request, context, "manage:sla");
+  const by = { actorId: user.id, ip: context.ip };
   const form = await readForm(request);
   const values = formStrings(form);
   const intent = values.intent ?? "save";
@@ -92,7 +93,7 @@ export async function action({ request, context, params }: Route.ActionArgs) {
 
   const { calendar, fieldErrors } = calendarFromForm(values);
   try {
-    await saveCalendar(params.id === "new" ? null : params.id, values.name ?? "", calendar, { ...fieldErrors, ...extraErrors });
+    await saveCalendar(params.id === "new" ? null : params.id, values.name ?? "", calendar, { ...fieldErrors, ...extraErrors }, by);
   } catch (e) {
     if (e instanceof SlaAdminError) return answer({ fieldErrors: e.fieldErrors, formError: e.message, values }, e.status);
     throw e;

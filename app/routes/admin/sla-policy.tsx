@@ -51,7 +51,8 @@ function allValues(form: FormData): Values {
 }
 
 export async function action({ request, context, params }: Route.ActionArgs) {
-  requirePermission(request, context, "manage:sla");
+  const user = requirePermission(request, context, "manage:sla");
+  const by = { actorId: user.id, ip: context.ip };
   const form = await readForm(request);
   const values = allValues(form);
   const fail = (fieldErrors: Record<string, string>, formError: string | undefined, status = 400) =>
@@ -62,7 +63,7 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   const errors = { ...(parsed.success ? {} : fieldErrorsOf(parsed.error)), ...targetErrors };
   if (!parsed.success || Object.keys(targetErrors).length) return fail(errors, "Fix the marked fields.");
   try {
-    await savePolicy(params.id === "new" ? null : params.id, { ...parsed.data, targets });
+    await savePolicy(params.id === "new" ? null : params.id, { ...parsed.data, targets }, by);
   } catch (e) {
     if (e instanceof SlaAdminError) return fail(e.fieldErrors, e.message, e.status);
     throw e;

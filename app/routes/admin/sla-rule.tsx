@@ -46,7 +46,8 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
 }
 
 export async function action({ request, context, params }: Route.ActionArgs) {
-  requirePermission(request, context, "manage:sla");
+  const user = requirePermission(request, context, "manage:sla");
+  const by = { actorId: user.id, ip: context.ip };
   const form = await readForm(request);
   const all: Values = {};
   for (const key of new Set(form.keys())) {
@@ -61,7 +62,7 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   const parsed = ruleFormSchema.safeParse(raw);
   if (!parsed.success) return fail(fieldErrorsOf(parsed.error), "Fix the marked fields.");
   try {
-    await saveRule(params.id === "new" ? null : params.id, parsed.data);
+    await saveRule(params.id === "new" ? null : params.id, parsed.data, by);
   } catch (e) {
     if (e instanceof SlaAdminError) return fail(e.fieldErrors, e.message, e.status);
     throw e;

@@ -52,16 +52,17 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
-  requirePermission(request, context, "manage:sla");
+  const user = requirePermission(request, context, "manage:sla");
+  const by = { actorId: user.id, ip: context.ip };
   const form = await readForm(request);
   const parsed = parseForm(form, schema);
   if (!parsed.success) return parsed.response;
   const d = parsed.data;
   try {
-    if (d.intent === "move") await movePolicy(d.id, d.direction);
-    if (d.intent === "delete-policy") await deletePolicy(d.id);
-    if (d.intent === "delete-calendar") await deleteCalendar(d.id);
-    if (d.intent === "delete-rule") await deleteRule(d.id);
+    if (d.intent === "move") await movePolicy(d.id, d.direction, by);
+    if (d.intent === "delete-policy") await deletePolicy(d.id, by);
+    if (d.intent === "delete-calendar") await deleteCalendar(d.id, by);
+    if (d.intent === "delete-rule") await deleteRule(d.id, by);
   } catch (e) {
     if (e instanceof SlaAdminError) return formFailure(form, {}, e.message, e.status);
     throw e;
