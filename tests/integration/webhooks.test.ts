@@ -4,11 +4,16 @@ import { hostname } from "node:os";
 import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { auditEvents, webhookDeliveries, webhooks } from "../../db/schema";
+import { auditEvents, betaPrograms, tickets, webhookDeliveries, webhooks } from "../../db/schema";
 import { db } from "~/lib/db.server";
 import { resetEnvForTests } from "~/lib/env.server";
 import { now, testClock } from "~/lib/clock";
-import { createTicketAsCustomer } from "~/modules/tickets/tickets.server";
+import { createTicketAsCustomer, setStatusAsCustomer } from "~/modules/tickets/tickets.server";
+import { autoCloseSolvedTickets } from "~/modules/tickets/auto-close.server";
+import { AUTO_CLOSE_AFTER_MS } from "~/modules/tickets/model";
+import { createDeal, moveDeal } from "~/modules/beta/deals.server";
+import { submitFeedback } from "~/modules/beta/feedback.server";
+import { createOrganization as newOrg } from "../support/factories";
 import { updateTicketAsAgent } from "~/modules/tickets/desk.server";
 import { dispatchWebhooks } from "~/modules/webhooks/deliver.server";
 import { emitWebhookEvent } from "~/modules/webhooks/emit.server";
@@ -320,6 +325,38 @@ describe("outgoing webhooks", () => {
     expect((await call(listLoader, getRequest("/admin/webhooks", null))).status).toBe(302);
     expect((await call(hookLoader, getRequest("/admin/webhooks/00000000-0000-4000-8000-000000000000", admin), { id: "00000000-0000-4000-8000-000000000000" })).status).toBe(404);
     expect(received).toHaveLength(0);
+  });
+});
+
+describe("events from the other capabilities", () => {
+  beforeEach(() => allowPrivate(true));
+
+  it("emits deal.stage_changed, feedback.created, and ticket.updated when auto-close closes a ticket", async () => {
+    const hook = await createHook(["deal.stage_changed", "feedback.created", "ticket.updated"]);
+    await db().insert(betaPrograms).values({ name: "Beta", target: 5, minimum: 3, startsOn: "2026-01-01", deadline: "2099-12-31", active: true });
+    const salesUser = await createUser(db(), { role: "sales", name: "Morgan Sales", email: "sales@staff.test" });
+    const deal = await createDeal({ id: salesUser.id, name: "Morgan" }, { company: "Hooli", website: "hooli.example", source: "test", ownerId: salesUser.id });
+    await moveDeal({ id: salesUser.id, name: "Morgan" }, deal.id, { to: "lost", lostReason: "No budget" });
+
+    const betaOrg = await newOrg(db(), { name: "Globex", plan: "beta" });
+    const carol = await createUser(db(), { email: "carol@globex.test", name: "Carol", organizationId: betaOrg.id });
+    await submitFeedback({ id: carol.id, role: "customer", organizationId: betaOrg.id }, { kind: "feature_request", title: "Dark mode", body: "Please." });
+
+    const { number } = await newTicket("Solve me");
+    await setStatusAsCustomer(customer, number, "solved");
+    testClock.advance(AUTO_CLOSE_AFTER_MS + 60_000);
+    expect(await autoCloseSolvedTickets(db())).toBeGreaterThanOrEqual(1);
+    const [closed] = await db().select({ id: tickets.id }).from(tickets).where(eq(tickets.number, number));
+
+    const rows = await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, hook.id));
+    const byType = (t: string) => rows.filter((r) => r.eventType === t).map((r) => (r.payload as { data: Record<string, unknown> }).data);
+    expect(byType("deal.stage_changed")).toEqual([expect.objectContaining({ deal: expect.objectContaining({ id: deal.id, company: "Hooli" }), from: "prospect", to: "lost", lostReason: "No budget" })]);
+    expect(byType("feedback.created")).toEqual([expect.objectContaining({ feedback: expect.objectContaining({ title: "Dark mode", kind: "feature_request", organization: { id: betaOrg.id, name: "Globex" } }) })]);
+    const updates = byType("ticket.updated").filter((d) => (d.ticket as { id: string }).id === closed!.id);
+    expect(updates.map((d) => d.changes)).toEqual([{ status: { from: "new", to: "solved" } }, { status: { from: "solved", to: "closed" } }]);
+
+    await dispatchWebhooks(db());
+    expect(received.map((r) => r.headers["x-portal-event"]).sort()).toEqual(["deal.stage_changed", "feedback.created", "ticket.updated", "ticket.updated"]);
   });
 });
 

@@ -17,7 +17,7 @@ import { escapeSlack } from "../slack/format";
 import { queueSlackNotification } from "../slack/outbound.server";
 import { recomputeTicketSla } from "./apply.server";
 import { conditionsMatch, slaMetricLabels, type SlaMetricName } from "./policy";
-import { emitSlaWebhooks } from "../webhooks/emit.server";
+import { emitSlaWebhooks, emitTicketUpdated } from "../webhooks/emit.server";
 
 export interface FiredSlaEvent {
   id: number;
@@ -202,6 +202,7 @@ export async function escalate(tx: Executor, fired: FiredSlaEvent[], at: Date, r
           .set({ ...patch, version: sql`${tickets.version} + 1`, updatedAt: at })
           .where(eq(tickets.id, t.id));
         if (patch.groupId || patch.priority) touched.add(t.id);
+        await emitTicketUpdated(tx, t.id, Object.fromEntries(events.map((e) => [e.type === "assignment" ? "assignee" : e.type, { from: e.data.from as string | null, to: e.data.to as string | null }])));
       }
       for (const e of events) done.push(e.type);
       await tx.insert(ticketEvents).values([

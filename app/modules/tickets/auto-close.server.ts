@@ -3,6 +3,7 @@ import { ticketEvents, tickets } from "../../../db/schema";
 import { db, rowsOf, type Database } from "~/lib/db.server";
 import { now } from "~/lib/clock";
 import { AUTO_CLOSE_AFTER_MS } from "./model";
+import { emitStatusChanges } from "../webhooks/emit.server";
 
 const BATCH = 500;
 
@@ -18,7 +19,8 @@ export async function autoCloseSolvedTickets(database: Database = db()): Promise
     const at = now();
     const cutoff = new Date(at.getTime() - AUTO_CLOSE_AFTER_MS);
     const atIso = at.toISOString();
-    const result = await database.execute(sql`
+    const n = await database.transaction(async (tx) => {
+      const result = await tx.execute(sql`
       with due as (
         select id from ${tickets}
         where status = 'solved' and coalesce(solved_at, updated_at) <= ${cutoff.toISOString()}::timestamptz
@@ -35,7 +37,11 @@ export async function autoCloseSolvedTickets(database: Database = db()): Promise
       select id, null, ${atIso}::timestamptz, 'status', ${JSON.stringify({ from: "solved", to: "closed", reason: "auto_close" })}::jsonb
       from closed
       returning ticket_id`);
-    const n = rowsOf(result).length;
+      const closed = rowsOf<{ ticket_id: string }>(result).map((r) => r.ticket_id);
+      // Outgoing webhooks in the same transaction (one subscriber check per batch).
+      await emitStatusChanges(tx, closed, "solved", "closed");
+      return closed.length;
+    });
     total += n;
     if (n < BATCH) break;
   }

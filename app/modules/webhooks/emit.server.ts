@@ -238,3 +238,17 @@ export async function emitFeedbackCreated(tx: Executor, feedbackId: string): Pro
     };
   });
 }
+
+/** ticket.updated for a batch of tickets that changed status the same way (auto-close); one subscriber check. */
+export async function emitStatusChanges(tx: Executor, ticketIds: string[], from: string, to: string): Promise<number> {
+  if (ticketIds.length === 0) return 0;
+  const [listening] = await tx
+    .select({ id: webhooks.id })
+    .from(webhooks)
+    .where(and(eq(webhooks.enabled, true), sql`'ticket.updated' = any(${webhooks.events})`))
+    .limit(1);
+  if (!listening) return 0;
+  let n = 0;
+  for (const id of ticketIds) n += await emitTicketUpdated(tx, id, { status: { from, to } });
+  return n;
+}
