@@ -66,6 +66,8 @@ export default async function setup(project: TestProject) {
     ALLOW_TEST_CLOCK: "true",
     TEST_CLOCK_FILE: join(dataDir, "clock.json"),
     SLA_SWEEP_MS: "500",
+    // The webhook browser test delivers to a receiver on 127.0.0.1.
+    ALLOW_PRIVATE_WEBHOOK_TARGETS: "true",
     LOG_LEVEL: "warn",
   };
   delete env.RESEND_API_KEY;
