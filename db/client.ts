@@ -97,7 +97,7 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
   const dataDir = options.dataDir ?? "memory://";
   if (!dataDir.startsWith("memory://") && !dataDir.startsWith("idb://")) mkdirSync(dataDir, { recursive: true });
   const pglite = await PGlite.create({ dataDir, loadDataDir: options.loadDataDir });
-  const db = drizzle(pglite, { schema, casing: "snake_case", logger: options.logger }) as unknown as Database;
+  const db = drizzle(pglite, { schema, casing: "snake_case", logger: captureLogger() ?? options.logger }) as unknown as Database;
   return {
     db,
     driver: "pglite",
