@@ -196,10 +196,13 @@ describe("authorization matrix", () => {
       .filter((p) => !covered.has(p));
     expect(missing, "routes without a row in tests/support/authorization-matrix.ts").toEqual([]);
     const apiPaths = new Set(apiRows.map((r) => `${r.method} ${r.path}`));
-    const documented = Object.entries(buildOpenApiDocument("http://portal.test").paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+    const document = buildOpenApiDocument("http://portal.test") as { paths: Record<string, Record<string, unknown>>; servers?: { url: string }[] };
+    // Paths are relative to the server URL (…/api/v1) when the document names one.
+    const base = document.servers?.[0] ? new URL(document.servers[0].url).pathname.replace(/\/$/, "") : "";
+    const documented = Object.entries(document.paths).flatMap(([path, ops]) =>
       Object.keys(ops)
         .filter((m) => ["get", "post", "patch", "put", "delete"].includes(m))
-        .map((m) => `${m.toUpperCase()} ${path}`),
+        .map((m) => `${m.toUpperCase()} ${path.startsWith("/api/") ? path : `${base}${path}`}`),
     );
     expect(documented.filter((op) => !apiPaths.has(op)), "API operations without a row").toEqual([]);
     // Every route with an action has a post row.
