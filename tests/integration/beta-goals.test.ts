@@ -80,6 +80,13 @@ describe("programs", () => {
     const board = (await call(boardLoader, getRequest("/beta", sales))).data as { program: { name: string }; programs: { name: string }[] };
     expect(board.program.name).toBe("Autumn beta");
     expect(board.programs.map((p) => p.name).sort()).toEqual(["Autumn beta", "Spring beta"]);
+    await insertDeal(db(), { id: sales.user.id }, programId, { company: "Counted Co", website: null, source: null, ownerId: sales.user.id, stage: "onboarded" });
+    const listed = (await call(programsLoader, getRequest("/beta/programs", sales))).data as { programs: { name: string; deals: number; onboarded: number; active: boolean }[] };
+    expect(listed.programs.map((p) => [p.name, p.deals, p.onboarded, p.active])).toEqual([
+      ["Autumn beta", 0, 0, true],
+      ["Spring beta", 1, 1, false],
+    ]);
+    await db().delete(betaDeals).where(eq(betaDeals.company, "Counted Co"));
 
     // The database itself refuses a second active program.
     await expect(db().insert(betaPrograms).values({ name: "Rogue", target: 1, minimum: 1, startsOn: "2026-01-01", deadline: "2026-02-01", active: true })).rejects.toThrow();

@@ -24,8 +24,8 @@ export async function listPrograms(executor: Executor = db()) {
       minimum: betaPrograms.minimum,
       target: betaPrograms.target,
       active: betaPrograms.active,
-      deals: sql<number>`(select count(*)::int from beta_deals d where d.program_id = ${betaPrograms.id})`,
-      onboarded: sql<number>`(select count(*)::int from beta_deals d where d.program_id = ${betaPrograms.id} and d.stage = 'onboarded')`,
+      deals: sql<number>`(select count(*)::int from beta_deals d where d.program_id = beta_programs.id)`,
+      onboarded: sql<number>`(select count(*)::int from beta_deals d where d.program_id = beta_programs.id and d.stage = 'onboarded')`,
     })
     .from(betaPrograms)
     .orderBy(desc(betaPrograms.active), desc(betaPrograms.startsOn), asc(betaPrograms.name));
