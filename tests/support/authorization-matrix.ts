@@ -221,6 +221,8 @@ export const getRows: GetRow[] = [
   { route: "/beta/reports/deals.csv", state: "export", path: () => "/beta/reports/deals.csv", expect: beta, resource: true },
   { route: "/beta/import", state: "form", path: () => "/beta/import", expect: beta },
   { route: "/beta/feedback", state: "triage", path: () => "/beta/feedback", expect: orgReaders },
+  { route: "/beta/programs", state: "programs", path: () => "/beta/programs", expect: beta },
+  { route: "/beta/goals", state: "goals", path: () => "/beta/goals", expect: beta },
   // admin
   { route: "/admin/users", state: "list", path: () => "/admin/users", expect: adminOnly },
   { route: "/admin/organizations", state: "list", path: () => "/admin/organizations", expect: orgReaders },
@@ -305,7 +307,7 @@ export const postRows: PostRow[] = [
     route: "/beta/deals/:id",
     state: "deal",
     path: (f) => `/beta/deals/${f.deal}`,
-    intents: ["edit", "next-step", "add-contact", "log", "agreement", "case-study", "move"],
+    intents: ["edit", "next-step", "add-contact", "log", "agreement", "case-study", "move", "exit"],
     expect: asPost(beta),
   },
   {
@@ -317,6 +319,9 @@ export const postRows: PostRow[] = [
   },
   { route: "/beta/import", state: "form", path: () => "/beta/import", intents: ["preview", "import"], expect: asPost(beta) },
   { route: "/beta/feedback", state: "triage", path: () => "/beta/feedback", intents: ["status", "merge"], expect: asPost(orgReaders) },
+  { route: "/beta/programs", state: "programs", path: () => "/beta/programs", intents: ["create", "update", "activate"], expect: asPost(beta) },
+  // Sales and admins read the goals; only admins edit them.
+  { route: "/beta/goals", state: "goals", path: () => "/beta/goals", intents: ["goals"], expect: asPost(adminOnly) },
   { route: "/admin/users", state: "list", path: () => "/admin/users", intents: ["invite", "role", "disable", "enable", "resend"], expect: asPost(adminOnly) },
   { route: "/admin/organizations", state: "list", path: () => "/admin/organizations", intents: ["create"], expect: asPost(adminOnly) },
   {
