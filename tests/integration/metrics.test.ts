@@ -99,6 +99,7 @@ describe("/metrics", () => {
     // A single-fetch data request counts as the route it loads.
     await fetch(`${base}/desk/tickets/104.data`);
     await fetch(`${base}/login`, { method: "POST" });
+    await fetch(`${base}/__manifest?p=%2Fdesk&version=abc`);
     await fetch(`${base}/no/such/page/12345`);
 
     const res = await scrape();
@@ -108,7 +109,8 @@ describe("/metrics", () => {
     const text = await res.text();
     expect(valueOf(text, series)).toBe(start + 4);
     expect(valueOf(text, 'portal_http_requests_total{method="POST",route="/login",status_class="4xx"}')).toBe(1);
-    expect(valueOf(text, 'portal_http_requests_total{method="GET",route="(unmatched)",status_class="4xx"}')).toBeGreaterThanOrEqual(1);
+    expect(valueOf(text, 'portal_http_requests_total{method="GET",route="(unmatched)",status_class="4xx"}')).toBe(1);
+    expect(valueOf(text, 'portal_http_requests_total{method="GET",route="/__manifest",status_class="4xx"}')).toBe(1);
     expect(valueOf(text, 'portal_http_request_duration_seconds_count{method="GET",route="/desk/tickets/:number",status_class="2xx"}')).toBe(start + 4);
     expect(text).toMatch(/portal_http_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/desk\/tickets\/:number",status_class="2xx"\} \d+/);
     expect(text).not.toContain("/desk/tickets/101");

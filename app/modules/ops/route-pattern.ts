@@ -15,7 +15,8 @@ export const UNMATCHED_ROUTE = "(unmatched)";
  * Maps request paths to the route pattern that serves them ("/desk/tickets/:number"), so
  * metrics are labelled by route instead of by raw URL (bounded cardinality: one series per
  * route, never one per ticket). Single-fetch data requests (`/desk.data`, `/_root.data`) count
- * as the route they load; a path no route matches is "(unmatched)".
+ * as the route they load, `/__manifest` (lazy route discovery) as itself; a path no route
+ * matches is "(unmatched)".
  */
 export function createRoutePatternMatcher(manifest: Record<string, ManifestRoute | undefined>): (pathname: string) => string {
   const byParent = new Map<string | undefined, ManifestRoute[]>();
@@ -35,6 +36,8 @@ export function createRoutePatternMatcher(manifest: Record<string, ManifestRoute
   const cache = new Map<string, string>();
 
   return (rawPathname: string) => {
+    // React Router's lazy route discovery asks /__manifest?paths=… on client navigations.
+    if (rawPathname === "/__manifest") return "/__manifest";
     let pathname = rawPathname;
     if (pathname === "/_root.data") pathname = "/";
     else if (pathname.endsWith(".data")) pathname = pathname.slice(0, -5);
