@@ -33,6 +33,11 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   };
 }
 
+/** The notice without the link the email version carries (the page has its own button). */
+function readable(text: string): string {
+  return text.replace(/\s+—\s+https?:\/\/\S+$/, "");
+}
+
 /** Back to the list the person was on (only ?show=unread is kept; nothing else is echoed). */
 function backTo(request: Request): string {
   return new URL(request.url).searchParams.get("show") === "unread" ? "/notifications?show=unread" : "/notifications";
@@ -101,8 +106,8 @@ export default function Notifications({ loaderData }: Route.ComponentProps) {
             <li key={n.id} className={n.readAt ? "notification" : "notification notification-unread"}>
               <div className="notification-body">
                 {!n.readAt ? <span className="badge badge-accent">New</span> : null}
-                <span>{n.text}</span>
-                {n.ticketNumber !== null ? (
+                <span>{readable(n.text)}</span>
+                {n.ticketNumber !== null && !n.text.includes(`#${n.ticketNumber}`) ? (
                   <span className="muted">
                     {" "}
                     · #{n.ticketNumber} {n.ticketSubject}

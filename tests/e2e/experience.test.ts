@@ -1,0 +1,79 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasBrowser, launchBrowser, openPage, screenshot, seriousA11yViolations, signIn } from "../support/browser";
+
+/** Horizontal overflow of the page itself (a table may scroll inside its own box). */
+async function pageOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+describe.runIf(hasBrowser())("experience: phone widths, laptop widths, toasts and notifications (Chromium)", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("the customer portal and the help center fit a 375 px phone without sideways scrolling", async () => {
+    const phone = await openPage(browser, { width: 375, height: 780 });
+    await phone.page.goto("/help");
+    expect(await pageOverflow(phone.page)).toBeLessThanOrEqual(0);
+    await screenshot(phone.page, "mobile-help-home");
+    const article = await phone.page.locator('main a[href^="/help/articles/"]').first().getAttribute("href");
+    expect(article).toBeTruthy();
+    await phone.page.goto("/help/search?q=export");
+    expect(await pageOverflow(phone.page)).toBeLessThanOrEqual(0);
+    await phone.page.goto(article!);
+    expect(await pageOverflow(phone.page)).toBeLessThanOrEqual(0);
+    await screenshot(phone.page, "mobile-help-article");
+
+    await signIn(phone.page, "alice@acme.test");
+    for (const path of ["/portal", "/portal/tickets/new", "/portal/organization"]) {
+      await phone.page.goto(path);
+      expect(await pageOverflow(phone.page), path).toBeLessThanOrEqual(0);
+    }
+    await phone.page.goto("/portal");
+    await screenshot(phone.page, "mobile-portal-list");
+    await phone.page.locator('a[href^="/portal/tickets/"]:not([href$="/new"])').first().click();
+    await phone.page.waitForURL(/\/portal\/tickets\/\d+/);
+    expect(await pageOverflow(phone.page)).toBeLessThanOrEqual(0);
+    await screenshot(phone.page, "mobile-portal-ticket");
+    expect(phone.errors).toEqual([]);
+  });
+
+  it("the desk and the pipeline board are usable on a 1024 px laptop", async () => {
+    const laptop = await openPage(browser, { width: 1024, height: 768 });
+    await signIn(laptop.page, "admin@demo.test");
+    for (const path of ["/desk", "/desk/views/all-open", "/beta", "/desk/reports/sla"]) {
+      await laptop.page.goto(path);
+      expect(await pageOverflow(laptop.page), path).toBeLessThanOrEqual(0);
+    }
+    expect(laptop.errors).toEqual([]);
+  });
+
+  it("an agent's save shows a toast that can be dismissed; the notifications page is reachable from the bell", async () => {
+    const agent = await openPage(browser);
+    await signIn(agent.page, "agent@demo.test");
+    await agent.page.goto("/desk/views/all-open");
+    await agent.page.locator('a[href^="/desk/tickets/"]').first().click();
+    await agent.page.waitForURL(/\/desk\/tickets\/\d+$/);
+    const reply = agent.page.getByRole("form", { name: "Reply" });
+    await reply.getByLabel("Internal note").check();
+    await reply.getByLabel("Message").fill("Checked the logs; nothing unusual.");
+    await reply.getByRole("button", { name: "Send" }).click();
+    const toast = agent.page.locator(".toast");
+    await expect.poll(() => toast.textContent()).toContain("internal note added");
+    expect(await toast.getAttribute("role")).toBe("status");
+    await agent.page.getByRole("button", { name: "Dismiss notification" }).click();
+    await expect.poll(() => toast.count()).toBe(0);
+
+    await agent.page.getByRole("link", { name: /^Notifications/ }).click();
+    await agent.page.waitForURL("**/notifications");
+    expect(await agent.page.getByRole("heading", { level: 1 }).textContent()).toBe("Notifications");
+    expect(await seriousA11yViolations(agent.page)).toEqual([]);
+    await screenshot(agent.page, "notifications");
+    expect(agent.errors).toEqual([]);
+  });
+});
