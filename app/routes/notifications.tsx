@@ -130,7 +130,7 @@ export default function Notifications({ loaderData }: Route.ComponentProps) {
                 {!n.readAt ? (
                   <Form method="post">
                     <input type="hidden" name="id" value={n.id} />
-                    <button type="submit" name="intent" value="read" className="btn btn-ghost btn-sm" aria-label={`Mark “${n.text}” as read`}>
+                    <button type="submit" name="intent" value="read" className="btn btn-ghost btn-sm" aria-label={`Mark read: ${readable(n.text)}`}>
                       Mark read
                     </button>
                   </Form>

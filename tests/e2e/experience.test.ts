@@ -40,7 +40,7 @@ describe.runIf(hasBrowser())("experience: phone widths, laptop widths, toasts an
     await phone.page.waitForURL(/\/portal\/tickets\/\d+/);
     expect(await pageOverflow(phone.page)).toBeLessThanOrEqual(0);
     await screenshot(phone.page, "mobile-portal-ticket");
-    expect(phone.errors).toEqual([]);
+    expect(phone.errors, phone.errors.join("\n")).toEqual([]);
   });
 
   it("the desk and the pipeline board are usable on a 1024 px laptop", async () => {
@@ -50,7 +50,7 @@ describe.runIf(hasBrowser())("experience: phone widths, laptop widths, toasts an
       await laptop.page.goto(path);
       expect(await pageOverflow(laptop.page), path).toBeLessThanOrEqual(0);
     }
-    expect(laptop.errors).toEqual([]);
+    expect(laptop.errors, laptop.errors.join("\n")).toEqual([]);
   });
 
   it("an agent's save shows a toast that can be dismissed; the notifications page is reachable from the bell", async () => {
@@ -74,6 +74,6 @@ describe.runIf(hasBrowser())("experience: phone widths, laptop widths, toasts an
     expect(await agent.page.getByRole("heading", { level: 1 }).textContent()).toBe("Notifications");
     expect(await seriousA11yViolations(agent.page)).toEqual([]);
     await screenshot(agent.page, "notifications");
-    expect(agent.errors).toEqual([]);
+    expect(agent.errors, agent.errors.join("\n")).toEqual([]);
   });
 });
