@@ -1,4 +1,4 @@
-import { data, Form, Link, redirect } from "react-router";
+import { data, Form, Link, redirect, useFetcher } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/notifications";
 import { SubmitButton } from "~/components/form";
@@ -103,40 +103,7 @@ export default function Notifications({ loaderData }: Route.ComponentProps) {
       ) : (
         <ul className="notification-list" aria-label="Notifications">
           {items.map((n) => (
-            <li key={n.id} className={n.readAt ? "notification" : "notification notification-unread"}>
-              <div className="notification-body">
-                {!n.readAt ? <span className="badge badge-accent">New</span> : null}
-                <span>{readable(n.text)}</span>
-                {n.ticketNumber !== null && !n.text.includes(`#${n.ticketNumber}`) ? (
-                  <span className="muted">
-                    {" "}
-                    · #{n.ticketNumber} {n.ticketSubject}
-                  </span>
-                ) : null}
-                <span className="muted small">
-                  {" "}
-                  · <RelativeTime value={n.createdAt} />
-                </span>
-              </div>
-              <div className="notification-actions">
-                {n.ticketNumber !== null && canOpenTickets ? (
-                  <Form method="post">
-                    <input type="hidden" name="id" value={n.id} />
-                    <button type="submit" name="intent" value="open" className="btn btn-secondary btn-sm" aria-label={`Open ticket #${n.ticketNumber}`}>
-                      Open ticket
-                    </button>
-                  </Form>
-                ) : null}
-                {!n.readAt ? (
-                  <Form method="post">
-                    <input type="hidden" name="id" value={n.id} />
-                    <button type="submit" name="intent" value="read" className="btn btn-ghost btn-sm" aria-label={`Mark read: ${readable(n.text)}`}>
-                      Mark read
-                    </button>
-                  </Form>
-                ) : null}
-              </div>
-            </li>
+            <NotificationRow key={n.id} n={n} canOpenTickets={canOpenTickets} />
           ))}
         </ul>
       )}
@@ -147,5 +114,52 @@ export default function Notifications({ loaderData }: Route.ComponentProps) {
         ) : null}
       </p>
     </>
+  );
+}
+
+type Item = Route.ComponentProps["loaderData"]["items"][number];
+
+/**
+ * One notice. "Mark read" posts through a fetcher and shows the notice as read at once
+ * (optimistic); without JavaScript it is a plain form post.
+ */
+function NotificationRow({ n, canOpenTickets }: { n: Item; canOpenTickets: boolean }) {
+  const fetcher = useFetcher();
+  const read = n.readAt !== null || fetcher.formData?.get("intent") === "read";
+  return (
+    <li className={read ? "notification" : "notification notification-unread"}>
+      <div className="notification-body">
+        {!read ? <span className="badge badge-accent">New</span> : null}
+        <span>{readable(n.text)}</span>
+        {n.ticketNumber !== null && !n.text.includes(`#${n.ticketNumber}`) ? (
+          <span className="muted">
+            {" "}
+            · #{n.ticketNumber} {n.ticketSubject}
+          </span>
+        ) : null}
+        <span className="muted small">
+          {" "}
+          · <RelativeTime value={n.createdAt} />
+        </span>
+      </div>
+      <div className="notification-actions">
+        {n.ticketNumber !== null && canOpenTickets ? (
+          <Form method="post">
+            <input type="hidden" name="id" value={n.id} />
+            <button type="submit" name="intent" value="open" className="btn btn-secondary btn-sm" aria-label={`Open ticket #${n.ticketNumber}`}>
+              Open ticket
+            </button>
+          </Form>
+        ) : null}
+        {!read ? (
+          <fetcher.Form method="post">
+            <input type="hidden" name="id" value={n.id} />
+            <button type="submit" name="intent" value="read" className="btn btn-ghost btn-sm" aria-label={`Mark read: ${readable(n.text)}`}>
+              Mark read
+            </button>
+          </fetcher.Form>
+        ) : null}
+      </div>
+    </li>
   );
 }

@@ -71,9 +71,16 @@ describe.runIf(hasBrowser())("experience: phone widths, laptop widths, toasts an
 
     await agent.page.getByRole("link", { name: /^Notifications/ }).click();
     await agent.page.waitForURL("**/notifications");
-    expect(await agent.page.getByRole("heading", { level: 1 }).textContent()).toBe("Notifications");
+    await expect.poll(() => agent.page.getByRole("heading", { level: 1 }).textContent()).toBe("Notifications");
     expect(await seriousA11yViolations(agent.page)).toEqual([]);
     await screenshot(agent.page, "notifications");
+    // Marking one read shows at once (optimistically) and stays after the round trip.
+    const unread = await agent.page.locator(".notification-unread").count();
+    if (unread > 0) {
+      await agent.page.getByRole("button", { name: /^Mark read/ }).first().click();
+      await expect.poll(() => agent.page.locator(".notification-unread").count()).toBe(unread - 1);
+      await expect.poll(() => agent.page.locator(".toast").textContent()).toContain("Marked as read");
+    }
     expect(agent.errors, agent.errors.join("\n")).toEqual([]);
   });
 });
