@@ -118,7 +118,7 @@ describe("navigation fitted to each role", () => {
     expect(labels("sales")).toEqual(expect.arrayContaining(["Beta program", "Organizations"]));
     const admin = labels("admin");
     expect(admin.slice(0, 2)).toEqual(["Admin", "Desk"]);
-    expect(adminNavigation.map((i) => i.label)).toEqual(["Users", "Organizations", "Groups", "Macros", "SLA", "Mailbox"]);
+    expect(adminNavigation.map((i) => i.label)).toEqual(["Users", "Organizations", "Groups", "Macros", "SLA", "Mailbox", "Audit log", "Slack", "Webhooks"]);
     expect(navigationFor("customer", { betaCustomer: true }).map((i) => i.label)).toContain("Feedback");
     expect(admin).toContain("Beta program");
     for (const role of ["customer", "agent", "sales"] as const) {
