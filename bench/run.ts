@@ -386,9 +386,11 @@ if (!ONLY || ONLY.some((o) => "sla-sweep".startsWith(o))) {
 
 // ---------------------------------------------------------------- (5) mixed load 70/30, RSS
 let mixed: Record<string, unknown> | null = null;
-if (MIXED > 0) {
+const mixedReads = paths.filter((p) => !p.write && p.role !== "anonymous" && p.role !== "sales" && cookies[p.role]);
+if (MIXED > 0 && mixedReads.length === 0) console.log("  mixed load skipped: the chosen --paths include no signed-in read page");
+if (MIXED > 0 && mixedReads.length > 0) {
   console.log(`  mixed load ${MIXED} s, 16 connections, 70 % reads / 30 % writes…`);
-  const reads = paths.filter((p) => !p.write && p.role !== "anonymous" && p.role !== "sales");
+  const reads = mixedReads;
   const readUrls = reads.map((p) => ({ path: p.path, cookie: cookies[p.role]! }));
   const pid = app.proc.pid!;
   let maxRss = 0;
