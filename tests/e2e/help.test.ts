@@ -43,7 +43,9 @@ describe.runIf(hasBrowser())("help center (Chromium)", () => {
     await page.getByRole("button", { name: "Send comment" }).click();
     await expect.poll(() => page.getByRole("status").filter({ hasText: /thanks/i }).count()).toBeGreaterThan(0);
     await screenshot(page, "help-article-voted");
-    // The vote is remembered.
+    // The vote is remembered. (Reload only once the fetcher's revalidation has finished: a reload
+    // in the middle aborts it, which the browser reports as "signal is aborted without reason".)
+    await page.waitForLoadState("networkidle");
     await page.reload();
     await expect.poll(() => page.getByRole("button", { name: "No" }).getAttribute("aria-pressed")).toBe("true");
     expect(errors).toEqual([]);
