@@ -104,6 +104,9 @@ describe.runIf(hasBrowser())("beta pipeline (Chromium)", () => {
     await page.waitForURL("**/beta/feedback**");
     await expect.poll(() => page.getByRole("status").first().textContent(), slow).toMatch(/is now a feedback item/);
     await page.goBack();
+    // Let the back navigation's data request finish: a reload in the middle aborts it, which the
+    // browser reports as an error ("signal is aborted without reason").
+    await page.waitForLoadState("networkidle");
     await page.reload();
     await expect.poll(() => page.getByRole("link", { name: "beta feedback item" }).count(), slow).toBe(1);
     expect(await page.getByRole("button", { name: "Promote to feedback" }).count()).toBe(0);
