@@ -99,6 +99,16 @@ const doneText: Record<string, string> = {
 
 const sourceLabel = (source: "env" | "settings" | null) => (source === "env" ? "from the environment" : source === "settings" ? "saved here" : null);
 
+/** A stored credential as the page shows it: masked, with where it comes from, or "Not set". */
+function MaskedCredential({ value, source }: { value: string | null; source: "env" | "settings" | null }) {
+  if (!value) return <span className="muted">Not set</span>;
+  return (
+    <>
+      <code>{value}</code> <span className="muted">{sourceLabel(source)}</span>
+    </>
+  );
+}
+
 export default function SlackSettings({ loaderData, actionData }: Route.ComponentProps) {
   const timeZone = useTimeZone();
   const [params] = useSearchParams();
@@ -158,23 +168,11 @@ export default function SlackSettings({ loaderData, actionData }: Route.Componen
             <dd>{connection.testedAt ? formatDateTime(connection.testedAt, timeZone) : <span className="muted">Never</span>}</dd>
             <dt>Bot token</dt>
             <dd>
-              {connection.botToken ? (
-                <>
-                  <code>{connection.botToken}</code> <span className="muted">{sourceLabel(connection.tokenSource)}</span>
-                </>
-              ) : (
-                <span className="muted">Not set</span>
-              )}
+              <MaskedCredential value={connection.botToken} source={connection.tokenSource} />
             </dd>
             <dt>Signing secret</dt>
             <dd>
-              {connection.signingSecret ? (
-                <>
-                  <code>{connection.signingSecret}</code> <span className="muted">{sourceLabel(connection.secretSource)}</span>
-                </>
-              ) : (
-                <span className="muted">Not set</span>
-              )}
+              <MaskedCredential value={connection.signingSecret} source={connection.secretSource} />
             </dd>
             <dt>Request URL</dt>
             <dd>
