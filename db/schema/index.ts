@@ -12,3 +12,4 @@ export * from "./beta-goals";
 export * from "./webhooks";
 export * from "./kb-translations";
 export * from "./slack";
+export * from "./sla-rollups";
