@@ -9,12 +9,12 @@ import { now } from "~/lib/clock";
 import { log } from "~/lib/log.server";
 import { enqueueJob, registerJobHandler, registerPeriodicTask, type JobContext } from "../jobs/runner.server";
 import { openTicketIds, recomputeTicketSla } from "./apply.server";
-import { runSlaSweep } from "./sweep.server";
+import { runSlaSweep, SLA_WEBHOOK_JOB } from "./sweep.server";
 import { checkWebhookTarget, safePost, TargetRefused } from "../webhooks/safe-fetch.server";
 import { webhookBody } from "./webhook";
 
 export const SLA_RECOMPUTE_JOB = "sla.recompute";
-export const SLA_WEBHOOK_JOB = "sla.webhook";
+export { SLA_WEBHOOK_JOB };
 const RECOMPUTE_BATCH = 100;
 
 /** Queues one background recompute of every open ticket (at most one unfinished at a time). */

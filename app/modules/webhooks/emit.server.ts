@@ -2,7 +2,7 @@
 // transaction of the change (outbox pattern: a rollback drops the deliveries too), and a
 // dispatch job queued in the same transaction for the job runner.
 import { randomUUID } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { feedbackItems, groups, organizations, ticketMessages, tickets, users, webhookDeliveries, webhooks } from "../../../db/schema";
 import type { Executor } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
@@ -63,7 +63,15 @@ export async function emitWebhookEvent(
 
 /** A ticket as webhooks describe it: no message bodies, no internal notes. */
 export async function ticketWebhookData(tx: Executor, ticketId: string): Promise<Record<string, unknown>> {
-  const [t] = await tx
+  return (await ticketsWebhookData(tx, [ticketId])).get(ticketId) ?? { ticket: { id: ticketId } };
+}
+
+/** ticketWebhookData for several tickets with three statements in all (a sweep batch). */
+export async function ticketsWebhookData(tx: Executor, ticketIds: string[]): Promise<Map<string, Record<string, unknown>>> {
+  const out = new Map<string, Record<string, unknown>>();
+  const ids = [...new Set(ticketIds)];
+  if (ids.length === 0) return out;
+  const rows = await tx
     .select({
       id: tickets.id,
       number: tickets.number,
@@ -82,36 +90,70 @@ export async function ticketWebhookData(tx: Executor, ticketId: string): Promise
     })
     .from(tickets)
     .innerJoin(organizations, eq(organizations.id, tickets.organizationId))
-    .where(eq(tickets.id, ticketId));
-  if (!t) return { ticket: { id: ticketId } };
-  const people = new Map<string, string>();
-  for (const id of [t.requesterId, t.assigneeId].filter((x): x is string => !!x)) {
-    const [u] = await tx.select({ name: users.name }).from(users).where(eq(users.id, id));
-    if (u) people.set(id, u.name);
+    .where(inArray(tickets.id, ids));
+  const userIds = [...new Set(rows.flatMap((t) => [t.requesterId, t.assigneeId]).filter((x): x is string => !!x))];
+  const groupIds = [...new Set(rows.map((t) => t.groupId).filter((x): x is string => !!x))];
+  const people = new Map((userIds.length ? await tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, userIds)) : []).map((u) => [u.id, u.name]));
+  const groupNames = new Map((groupIds.length ? await tx.select({ id: groups.id, name: groups.name }).from(groups).where(inArray(groups.id, groupIds)) : []).map((g) => [g.id, g.name]));
+  for (const t of rows) {
+    out.set(t.id, {
+      ticket: {
+        id: t.id,
+        number: t.number,
+        subject: t.subject,
+        status: t.status,
+        priority: t.priority,
+        channel: t.channel,
+        tags: t.tags,
+        organization: { id: t.organizationId, name: t.organizationName },
+        requester: { id: t.requesterId, name: people.get(t.requesterId) ?? null },
+        assignee: t.assigneeId ? { id: t.assigneeId, name: people.get(t.assigneeId) ?? null } : null,
+        group: t.groupId ? { id: t.groupId, name: groupNames.get(t.groupId) ?? null } : null,
+        url: `${env().APP_URL}/desk/tickets/${t.number}`,
+        createdAt: t.createdAt.toISOString(),
+        updatedAt: t.updatedAt.toISOString(),
+      },
+    });
   }
-  const [group] = t.groupId ? await tx.select({ name: groups.name }).from(groups).where(eq(groups.id, t.groupId)) : [];
-  return {
-    ticket: {
-      id: t.id,
-      number: t.number,
-      subject: t.subject,
-      status: t.status,
-      priority: t.priority,
-      channel: t.channel,
-      tags: t.tags,
-      organization: { id: t.organizationId, name: t.organizationName },
-      requester: { id: t.requesterId, name: people.get(t.requesterId) ?? null },
-      assignee: t.assigneeId ? { id: t.assigneeId, name: people.get(t.assigneeId) ?? null } : null,
-      group: t.groupId ? { id: t.groupId, name: group?.name ?? null } : null,
-      url: `${env().APP_URL}/desk/tickets/${t.number}`,
-      createdAt: t.createdAt.toISOString(),
-      updatedAt: t.updatedAt.toISOString(),
-    },
-  };
+  return out;
+}
+
+export type TicketEventType = "ticket.created" | "ticket.updated" | "ticket.replied" | "sla.warning" | "sla.breached";
+
+const DELIVERY_ROWS_PER_STATEMENT = 500;
+
+/**
+ * Several ticket events at once, in order (the SLA sweep's batches): one subscriber check, the
+ * tickets described with three statements, multi-row delivery inserts and one dispatch job —
+ * whatever the number of events. Returns the number of deliveries written.
+ */
+export async function emitTicketEvents(tx: Executor, items: { type: TicketEventType; ticketId: string; extra?: Record<string, unknown> }[]): Promise<number> {
+  if (items.length === 0) return 0;
+  const types = [...new Set(items.map((i) => i.type))];
+  const targets = await tx
+    .select({ id: webhooks.id, events: webhooks.events })
+    .from(webhooks)
+    .where(and(eq(webhooks.enabled, true), sql`${webhooks.events} && array[${sql.join(types.map((t) => sql`${t}`), sql`, `)}]::text[]`));
+  if (targets.length === 0) return 0;
+  const heard = items.filter((i) => targets.some((t) => t.events.includes(i.type)));
+  const data = await ticketsWebhookData(
+    tx,
+    heard.map((i) => i.ticketId),
+  );
+  const at = now();
+  const rows = heard.flatMap((item) => {
+    const event = buildEvent(item.type, { ...(data.get(item.ticketId) ?? { ticket: { id: item.ticketId } }), ...item.extra });
+    return targets
+      .filter((t) => t.events.includes(item.type))
+      .map((t) => ({ webhookId: t.id, eventId: event.id, eventType: item.type, payload: event as unknown as Record<string, unknown>, nextAttemptAt: at, createdAt: at, updatedAt: at }));
+  });
+  for (let i = 0; i < rows.length; i += DELIVERY_ROWS_PER_STATEMENT) await tx.insert(webhookDeliveries).values(rows.slice(i, i + DELIVERY_ROWS_PER_STATEMENT));
+  await enqueueWebhookDispatch(tx);
+  return rows.length;
 }
 
 /** Emits a ticket event with the ticket's description plus `extra`. */
-export async function emitTicketEvent(tx: Executor, type: "ticket.created" | "ticket.updated" | "ticket.replied" | "sla.warning" | "sla.breached", ticketId: string, extra: Record<string, unknown> = {}): Promise<number> {
+export async function emitTicketEvent(tx: Executor, type: TicketEventType, ticketId: string, extra: Record<string, unknown> = {}): Promise<number> {
   return emitWebhookEvent(tx, type, async () => ({ ...(await ticketWebhookData(tx, ticketId)), ...extra }));
 }
 
@@ -162,27 +204,21 @@ export async function emitTicketUpdated(tx: Executor, ticketId: string, changes:
   return emitTicketEvent(tx, "ticket.updated", ticketId, { changes: Object.fromEntries(entries) });
 }
 
-/** sla.warning / sla.breached for the events one sweep batch fired (one subscriber check per batch). */
+/** sla.warning / sla.breached for the events one sweep batch fired (batched: see emitTicketEvents). */
 export async function emitSlaWebhooks(
   tx: Executor,
   fired: { ticketId: string; metric: string; kind: "warning" | "breach"; cycle: number; dueAt: Date | null }[],
 ): Promise<number> {
-  if (fired.length === 0) return 0;
-  const [listening] = await tx
-    .select({ id: webhooks.id })
-    .from(webhooks)
-    .where(and(eq(webhooks.enabled, true), sql`${webhooks.events} && array['sla.warning', 'sla.breached']::text[]`))
-    .limit(1);
-  if (!listening) return 0;
-  let n = 0;
-  for (const f of fired) {
-    n += await emitTicketEvent(tx, f.kind === "breach" ? "sla.breached" : "sla.warning", f.ticketId, {
-      metric: f.metric,
-      cycle: f.cycle,
-      dueAt: f.dueAt?.toISOString() ?? null,
-    });
-  }
-  return n;
+  return emitTicketEvents(tx, slaWebhookItems(fired));
+}
+
+/** The sla.* events of fired warnings and breaches, for emitTicketEvents. */
+export function slaWebhookItems(fired: { ticketId: string; metric: string; kind: "warning" | "breach"; cycle: number; dueAt: Date | null }[]) {
+  return fired.map((f) => ({
+    type: (f.kind === "breach" ? "sla.breached" : "sla.warning") as TicketEventType,
+    ticketId: f.ticketId,
+    extra: { metric: f.metric, cycle: f.cycle, dueAt: f.dueAt?.toISOString() ?? null },
+  }));
 }
 
 /** deal.stage_changed: the deal (no contacts or notes) and the move. */
