@@ -42,10 +42,14 @@ export const kbArticleTranslations = pgTable(
       (): SQL =>
         sql`setweight(to_tsvector(${kbArticleTranslations.searchConfig}, coalesce(${kbArticleTranslations.title}, '')), 'A') || setweight(to_tsvector(${kbArticleTranslations.searchConfig}, coalesce(${kbArticleTranslations.summary}, '') || ' ' || coalesce(${kbArticleTranslations.body}, '')), 'B')`,
     ),
+    /** The title alone (see kb_articles.title_vector). */
+    titleVector: kbTsvector().generatedAlwaysAs((): SQL => sql`to_tsvector(${kbArticleTranslations.searchConfig}, coalesce(${kbArticleTranslations.title}, ''))`),
   },
   (t) => [
     uniqueIndex("kb_article_translations_article_locale_key").on(t.articleId, t.locale),
     uniqueIndex("kb_article_translations_locale_slug_key").on(t.locale, t.slug),
     index("kb_article_translations_search_idx").using("gin", t.searchVector),
+    index("kb_article_translations_title_search_idx").using("gin", t.titleVector),
+    index("kb_article_translations_locale_recent_idx").on(t.locale, t.updatedAt.desc(), t.id),
   ],
 );

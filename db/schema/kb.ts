@@ -72,10 +72,18 @@ export const kbArticles = pgTable(
       (): SQL =>
         sql`setweight(to_tsvector('english', coalesce(${kbArticles.title}, '')), 'A') || setweight(to_tsvector('english', coalesce(${kbArticles.summary}, '') || ' ' || coalesce(${kbArticles.body}, '')), 'B')`,
     ),
+    /**
+     * The title alone: a search matching more articles than the result cap ranks the most recent
+     * title matches (found by its own GIN index, with statistics of their own) before body matches.
+     */
+    titleVector: kbTsvector().generatedAlwaysAs((): SQL => sql`to_tsvector('english', coalesce(${kbArticles.title}, ''))`),
   },
   (t) => [
     uniqueIndex("kb_articles_slug_key").on(t.slug),
     index("kb_articles_search_idx").using("gin", t.searchVector),
+    index("kb_articles_title_search_idx").using("gin", t.titleVector),
+    /** Help search walks published articles newest first when a term matches more than the cap. */
+    index("kb_articles_published_recent_idx").on(t.updatedAt.desc(), t.id).where(sql`${t.status} = 'published'`),
     index("kb_articles_listing_idx").on(t.status, t.visibility, t.updatedAt.desc()),
     index("kb_articles_category_idx").on(t.categoryId, t.position),
     index("kb_articles_popular_idx").on(t.status, t.viewCount.desc()),
