@@ -1,5 +1,6 @@
 import { Form, Link } from "react-router";
 import type { Route } from "./+types/audit";
+import { DataTable } from "~/components/data-table";
 import { formatDateTime, useTimeZone } from "~/components/time-zone";
 import { requirePermission } from "~/modules/auth/guard.server";
 import { auditActionLabels, auditActions, auditTargetTypes } from "~/modules/audit/actions";
@@ -153,65 +154,52 @@ export default function AuditLog({ loaderData }: Route.ComponentProps) {
         </div>
       </Form>
 
-      {rows.length === 0 ? (
-        <div className="empty">
-          <h2>No events</h2>
-          <p>{filtered ? "No event matches this filter." : "Nothing has been recorded yet."}</p>
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="visually-hidden">Audit events, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Actor</th>
-                <th scope="col">Action</th>
-                <th scope="col">Target</th>
-                <th scope="col">Details</th>
-                <th scope="col">IP</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <time dateTime={r.at}>{formatDateTime(r.at, zone)}</time>
-                  </td>
-                  <td>
-                    {r.actor ? (
-                      <>
-                        <Link to={`/admin/users?q=${encodeURIComponent(r.actor.email)}`}>{r.actor.name}</Link>
-                        <div className="muted">{r.actor.email}</div>
-                      </>
-                    ) : (
-                      <span className="muted">System</span>
-                    )}
-                  </td>
-                  <td>
-                    {r.actionLabel}
-                    <div>
-                      <code>{r.action}</code>
-                    </div>
-                  </td>
-                  <td>
-                    {r.targetType ? (
-                      <>
-                        <span className="muted">{r.targetType.replace(/_/g, " ")}</span>{" "}
-                        {r.targetHref ? <Link to={r.targetHref}>{r.targetLabel ?? shortId(r.targetId)}</Link> : (r.targetLabel ?? <code title={r.targetId ?? undefined}>{shortId(r.targetId)}</code>)}
-                      </>
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
-                  </td>
-                  <td style={{ maxWidth: "28rem", overflowWrap: "anywhere" }}>{r.details ? <span title={r.details}>{truncate(r.details, 140)}</span> : <span className="muted">—</span>}</td>
-                  <td>{r.ip ?? <span className="muted">—</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        caption="Audit events, newest first"
+        columns={["Time", "Actor", "Action", "Target", "Details", "IP"]}
+        rows={rows}
+        empty={
+          <div className="empty">
+            <h2>No events</h2>
+            <p>{filtered ? "No event matches this filter." : "Nothing has been recorded yet."}</p>
+          </div>
+        }
+        row={(r) => (
+          <tr key={r.id}>
+            <td>
+              <time dateTime={r.at}>{formatDateTime(r.at, zone)}</time>
+            </td>
+            <td>
+              {r.actor ? (
+                <>
+                  <Link to={`/admin/users?q=${encodeURIComponent(r.actor.email)}`}>{r.actor.name}</Link>
+                  <div className="muted">{r.actor.email}</div>
+                </>
+              ) : (
+                <span className="muted">System</span>
+              )}
+            </td>
+            <td>
+              {r.actionLabel}
+              <div>
+                <code>{r.action}</code>
+              </div>
+            </td>
+            <td>
+              {r.targetType ? (
+                <>
+                  <span className="muted">{r.targetType.replace(/_/g, " ")}</span>{" "}
+                  {r.targetHref ? <Link to={r.targetHref}>{r.targetLabel ?? shortId(r.targetId)}</Link> : (r.targetLabel ?? <code title={r.targetId ?? undefined}>{shortId(r.targetId)}</code>)}
+                </>
+              ) : (
+                <span className="muted">—</span>
+              )}
+            </td>
+            <td style={{ maxWidth: "28rem", overflowWrap: "anywhere" }}>{r.details ? <span title={r.details}>{truncate(r.details, 140)}</span> : <span className="muted">—</span>}</td>
+            <td>{r.ip ?? <span className="muted">—</span>}</td>
+          </tr>
+        )}
+      />
 
       <nav className="actions" aria-label="Audit log pages" style={{ marginTop: "var(--space-4)" }}>
         {after ? (

@@ -4,6 +4,7 @@ import type { Route } from "./+types/mailbox";
 import { db } from "~/lib/db.server";
 import { requirePermission } from "~/modules/auth/guard.server";
 import { listMailbox, mailboxCounts, OUTBOX_STATUSES } from "~/modules/email/mailbox.server";
+import { DataTable } from "~/components/data-table";
 import { formatTime, StatusBadge } from "~/components/mail-status";
 
 export const meta: Route.MetaFunction = () => [{ title: "Mailbox · Support Portal" }];
@@ -74,54 +75,36 @@ export default function Mailbox({ loaderData }: Route.ComponentProps) {
         ) : null}
       </Form>
 
-      {rows.length === 0 ? (
-        <div className="empty">
-          <h2>No emails</h2>
-          <p>{filter.status || filter.q ? "No email matches this filter." : "Nothing has been sent yet."}</p>
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="visually-hidden">Outgoing emails, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Recipient</th>
-                <th scope="col">Subject</th>
-                <th scope="col">Template</th>
-                <th scope="col">Status</th>
-                <th scope="col">Transport</th>
-                <th scope="col" className="num">
-                  Attempts
-                </th>
-                <th scope="col">Created</th>
-                <th scope="col">Sent</th>
-                <th scope="col">Last error</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.id}>
-                  <td>{r.toAddress}</td>
-                  <td>
-                    <Link to={`/admin/mailbox/${r.id}`}>{r.subject}</Link>
-                  </td>
-                  <td>
-                    <code>{r.template}</code>
-                  </td>
-                  <td>
-                    <StatusBadge status={r.status} />
-                  </td>
-                  <td>{r.transport ?? <span className="muted">—</span>}</td>
-                  <td className="num">{r.attempts}</td>
-                  <td>{formatTime(r.createdAt)}</td>
-                  <td>{r.sentAt ? formatTime(r.sentAt) : <span className="muted">—</span>}</td>
-                  <td>{r.lastError ? <span title={r.lastError}>{truncate(r.lastError, 60)}</span> : <span className="muted">—</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        caption="Outgoing emails, newest first"
+        columns={["Recipient", "Subject", "Template", "Status", "Transport", { label: "Attempts", numeric: true }, "Created", "Sent", "Last error"]}
+        rows={rows}
+        empty={
+          <div className="empty">
+            <h2>No emails</h2>
+            <p>{filter.status || filter.q ? "No email matches this filter." : "Nothing has been sent yet."}</p>
+          </div>
+        }
+        row={(r) => (
+          <tr key={r.id}>
+            <td>{r.toAddress}</td>
+            <td>
+              <Link to={`/admin/mailbox/${r.id}`}>{r.subject}</Link>
+            </td>
+            <td>
+              <code>{r.template}</code>
+            </td>
+            <td>
+              <StatusBadge status={r.status} />
+            </td>
+            <td>{r.transport ?? <span className="muted">—</span>}</td>
+            <td className="num">{r.attempts}</td>
+            <td>{formatTime(r.createdAt)}</td>
+            <td>{r.sentAt ? formatTime(r.sentAt) : <span className="muted">—</span>}</td>
+            <td>{r.lastError ? <span title={r.lastError}>{truncate(r.lastError, 60)}</span> : <span className="muted">—</span>}</td>
+          </tr>
+        )}
+      />
 
       <nav className="actions" aria-label="Mailbox pages" style={{ marginTop: "var(--space-4)" }}>
         {filter.before ? (

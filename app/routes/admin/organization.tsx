@@ -1,6 +1,7 @@
 import { Form, Link } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/organization";
+import { DataTable } from "~/components/data-table";
 import { Field, FormError, SelectField, SubmitButton } from "~/components/form";
 import { formFailure, parseForm, readForm, type FormFailure } from "~/lib/forms";
 import { AccountError } from "~/modules/auth/account.server";
@@ -194,37 +195,26 @@ export default function Organization({ loaderData, actionData }: Route.Component
 
       <section aria-labelledby="contacts-title" style={{ marginTop: "var(--space-6)" }}>
         <h2 id="contacts-title">Contacts</h2>
-        {contacts.length === 0 ? (
-          <div className="empty">
-            <p>Nobody belongs to {organization.name} yet.{canInvite ? " Invite the first contact above." : ""}</p>
-          </div>
-        ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <caption className="visually-hidden">Contacts of {organization.name}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Last sign-in</th>
-                </tr>
-              </thead>
-              <tbody>
-                {contacts.map((c) => (
-                  <tr key={c.id}>
-                    <td>{c.name}</td>
-                    <td>{c.email}</td>
-                    <td>
-                      <span className={statusBadge[c.status]}>{statusLabels[c.status]}</span>
-                    </td>
-                    <td>{c.lastSignIn ?? <span className="muted">Never</span>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          caption={`Contacts of ${organization.name}`}
+          columns={["Name", "Email", "Status", "Last sign-in"]}
+          rows={contacts}
+          empty={
+            <div className="empty">
+              <p>Nobody belongs to {organization.name} yet.{canInvite ? " Invite the first contact above." : ""}</p>
+            </div>
+          }
+          row={(c) => (
+            <tr key={c.id}>
+              <td>{c.name}</td>
+              <td>{c.email}</td>
+              <td>
+                <span className={statusBadge[c.status]}>{statusLabels[c.status]}</span>
+              </td>
+              <td>{c.lastSignIn ?? <span className="muted">Never</span>}</td>
+            </tr>
+          )}
+        />
       </section>
     </>
   );

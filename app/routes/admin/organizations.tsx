@@ -1,5 +1,6 @@
 import { Form, Link } from "react-router";
 import type { Route } from "./+types/organizations";
+import { DataTable } from "~/components/data-table";
 import { Field, FormError, SelectField, SubmitButton } from "~/components/form";
 import { formFailure, parseForm, readForm } from "~/lib/forms";
 import { requirePermission } from "~/modules/auth/guard.server";
@@ -70,46 +71,30 @@ export default function Organizations({ loaderData, actionData }: Route.Componen
         </div>
       ) : null}
 
-      {organizations.length === 0 ? (
-        <div className="empty">
-          <h2>No organizations yet</h2>
-          <p>{canManage ? "Create the first customer organization below." : "An administrator creates customer organizations."}</p>
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="visually-hidden">
-              {organizations.length} {organizations.length === 1 ? "organization" : "organizations"}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Plan</th>
-                <th scope="col">Domain</th>
-                <th scope="col" className="num">
-                  Members
-                </th>
-                <th scope="col">Members see each other&apos;s tickets</th>
-              </tr>
-            </thead>
-            <tbody>
-              {organizations.map((o) => (
-                <tr key={o.id}>
-                  <td>
-                    <Link to={`/admin/organizations/${o.id}`}>{o.name}</Link>
-                  </td>
-                  <td>
-                    <span className={planBadge[o.plan]}>{planLabels[o.plan]}</span>
-                  </td>
-                  <td>{o.domain ?? <span className="muted">None</span>}</td>
-                  <td className="num">{o.memberCount}</td>
-                  <td>{o.shareTickets ? "Yes" : "No"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        caption={`${organizations.length} ${organizations.length === 1 ? "organization" : "organizations"}`}
+        columns={["Name", "Plan", "Domain", { label: "Members", numeric: true }, "Members see each other's tickets"]}
+        rows={organizations}
+        empty={
+          <div className="empty">
+            <h2>No organizations yet</h2>
+            <p>{canManage ? "Create the first customer organization below." : "An administrator creates customer organizations."}</p>
+          </div>
+        }
+        row={(o) => (
+          <tr key={o.id}>
+            <td>
+              <Link to={`/admin/organizations/${o.id}`}>{o.name}</Link>
+            </td>
+            <td>
+              <span className={planBadge[o.plan]}>{planLabels[o.plan]}</span>
+            </td>
+            <td>{o.domain ?? <span className="muted">None</span>}</td>
+            <td className="num">{o.memberCount}</td>
+            <td>{o.shareTickets ? "Yes" : "No"}</td>
+          </tr>
+        )}
+      />
 
       {canManage ? (
         <section className="card" aria-labelledby="new-org-title" style={{ marginTop: "var(--space-6)" }}>

@@ -1,6 +1,7 @@
 import { Form, Link, redirect, useSearchParams } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/sla";
+import { DataTable } from "~/components/data-table";
 import { FormError } from "~/components/form";
 import { RecomputeProgress } from "~/components/sla-admin";
 import { formFailure, parseForm, readForm } from "~/lib/forms";
@@ -104,58 +105,44 @@ export default function SlaAdmin({ loaderData, actionData }: Route.ComponentProp
             New policy
           </Link>
         </div>
-        {policies.length === 0 ? (
-          <p className="muted">No policies yet: tickets have no SLA.</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Order</th>
-                  <th scope="col">Policy</th>
-                  <th scope="col">Matches</th>
-                  <th scope="col">Targets</th>
-                  <th scope="col">Calendar</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {policies.map((p, i) => (
-                  <tr key={p.id}>
-                    <td className="num">{i + 1}</td>
-                    <td>
-                      <Link to={`/admin/sla/policies/${p.id}`}>{p.name}</Link> {p.active ? null : <span className="badge">Inactive</span>}
-                      <div className="small muted">warn at {p.warnPercent} %</div>
-                    </td>
-                    <td className="small">{p.conditions.length ? p.conditions.join("; ") : "Any ticket"}</td>
-                    <td className="small">{p.targets.length ? p.targets.map((t) => <div key={t}>{t}</div>) : "No targets"}</td>
-                    <td>{p.calendar}</td>
-                    <td>
-                      <div className="actions">
-                        <Form method="post" className="inline-form">
-                          <input type="hidden" name="id" value={p.id} />
-                          <input type="hidden" name="intent" value="move" />
-                          <button className="btn btn-sm btn-secondary" name="direction" value="up" disabled={i === 0} aria-label={`Move ${p.name} up`}>
-                            ↑ Up
-                          </button>
-                          <button className="btn btn-sm btn-secondary" name="direction" value="down" disabled={i === policies.length - 1} aria-label={`Move ${p.name} down`}>
-                            ↓ Down
-                          </button>
-                        </Form>
-                        <Form method="post" className="inline-form">
-                          <input type="hidden" name="id" value={p.id} />
-                          <button className="btn btn-sm btn-ghost" name="intent" value="delete-policy" aria-label={`Delete ${p.name}`}>
-                            Delete
-                          </button>
-                        </Form>
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          caption="SLA policies, in the order they are matched"
+          columns={["Order", "Policy", "Matches", "Targets", "Calendar", "Actions"]}
+          rows={policies}
+          empty="No policies yet: tickets have no SLA."
+          row={(p, i) => (
+            <tr key={p.id}>
+              <td className="num">{i + 1}</td>
+              <td>
+                <Link to={`/admin/sla/policies/${p.id}`}>{p.name}</Link> {p.active ? null : <span className="badge">Inactive</span>}
+                <div className="small muted">warn at {p.warnPercent} %</div>
+              </td>
+              <td className="small">{p.conditions.length ? p.conditions.join("; ") : "Any ticket"}</td>
+              <td className="small">{p.targets.length ? p.targets.map((t) => <div key={t}>{t}</div>) : "No targets"}</td>
+              <td>{p.calendar}</td>
+              <td>
+                <div className="actions">
+                  <Form method="post" className="inline-form">
+                    <input type="hidden" name="id" value={p.id} />
+                    <input type="hidden" name="intent" value="move" />
+                    <button className="btn btn-sm btn-secondary" name="direction" value="up" disabled={i === 0} aria-label={`Move ${p.name} up`}>
+                      ↑ Up
+                    </button>
+                    <button className="btn btn-sm btn-secondary" name="direction" value="down" disabled={i === policies.length - 1} aria-label={`Move ${p.name} down`}>
+                      ↓ Down
+                    </button>
+                  </Form>
+                  <Form method="post" className="inline-form">
+                    <input type="hidden" name="id" value={p.id} />
+                    <button className="btn btn-sm btn-ghost" name="intent" value="delete-policy" aria-label={`Delete ${p.name}`}>
+                      Delete
+                    </button>
+                  </Form>
+                </div>
+              </td>
+            </tr>
+          )}
+        />
       </section>
 
       <div className="grid-2 sla-admin-grid">

@@ -1,6 +1,7 @@
 import { data, Form, Link, redirect, useLocation, useSearchParams } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/slack";
+import { DataTable } from "~/components/data-table";
 import { Field, FormError, SubmitButton } from "~/components/form";
 import { formatDateTime, useTimeZone } from "~/components/time-zone";
 import { fieldErrorsOf, readForm, type FormFailure } from "~/lib/forms";
@@ -312,87 +313,63 @@ export default function SlackSettings({ loaderData, actionData }: Route.Componen
 
       <section aria-labelledby="slack-mappings" style={{ marginTop: "var(--space-5)" }}>
         <h2 id="slack-mappings">Channel mappings</h2>
-        {mappings.length === 0 ? (
-          <div className="empty">
-            <h3>No channels mapped yet</h3>
-            <p>Map a Slack channel to an organization above; messages in unmapped channels are ignored.</p>
-          </div>
-        ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Channel</th>
-                  <th scope="col">Organization</th>
-                  <th scope="col">Fallback requester</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {mappings.map((m) => (
-                  <tr key={m.id}>
-                    <td>
-                      {m.channelName ? <strong>#{m.channelName}</strong> : <span className="muted">name unknown</span>} <code>{m.channelId}</code>
-                    </td>
-                    <td>
-                      <Link to={`/admin/organizations/${m.organizationId}`}>{m.organizationName}</Link>
-                    </td>
-                    <td>
-                      {m.fallbackName} <span className="muted">{m.fallbackEmail}</span>
-                    </td>
-                    <td>
-                      <Form method="post">
-                        <input type="hidden" name="intent" value="unmap" />
-                        <input type="hidden" name="mappingId" value={m.id} />
-                        <button type="submit" className="btn btn-ghost btn-sm" aria-label={`Remove the mapping of ${m.channelName ? `#${m.channelName}` : m.channelId}`}>
-                          Remove
-                        </button>
-                      </Form>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          caption="Slack channels mapped to organizations"
+          columns={["Channel", "Organization", "Fallback requester", { label: "Actions", hiddenLabel: true }]}
+          rows={mappings}
+          empty={
+            <div className="empty">
+              <h3>No channels mapped yet</h3>
+              <p>Map a Slack channel to an organization above; messages in unmapped channels are ignored.</p>
+            </div>
+          }
+          row={(m) => (
+            <tr key={m.id}>
+              <td>
+                {m.channelName ? <strong>#{m.channelName}</strong> : <span className="muted">name unknown</span>} <code>{m.channelId}</code>
+              </td>
+              <td>
+                <Link to={`/admin/organizations/${m.organizationId}`}>{m.organizationName}</Link>
+              </td>
+              <td>
+                {m.fallbackName} <span className="muted">{m.fallbackEmail}</span>
+              </td>
+              <td>
+                <Form method="post">
+                  <input type="hidden" name="intent" value="unmap" />
+                  <input type="hidden" name="mappingId" value={m.id} />
+                  <button type="submit" className="btn btn-ghost btn-sm" aria-label={`Remove the mapping of ${m.channelName ? `#${m.channelName}` : m.channelId}`}>
+                    Remove
+                  </button>
+                </Form>
+              </td>
+            </tr>
+          )}
+        />
       </section>
 
       <section aria-labelledby="slack-recent" style={{ marginTop: "var(--space-5)" }}>
         <h2 id="slack-recent">Recent events</h2>
-        {recent.length === 0 ? (
-          <p className="muted">No events received yet. Slack sends them to the request URL once the app’s event subscriptions are enabled.</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Received</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Outcome</th>
-                </tr>
-              </thead>
-              <tbody>
-                {recent.map((r) => (
-                  <tr key={r.eventId}>
-                    <td>{formatDateTime(r.receivedAt, timeZone)}</td>
-                    <td>
-                      {r.type} <code className="muted">{r.eventId}</code>
-                    </td>
-                    <td>
-                      <span className={`badge ${r.status === "done" ? "badge-success" : r.status === "received" ? "badge-accent" : ""}`}>{r.status}</span>
-                    </td>
-                    <td>
-                      {r.ticketNumber ? <Link to={`/desk/tickets/${r.ticketNumber}`}>#{r.ticketNumber}</Link> : null} {r.outcome ?? (r.status === "received" ? "processing…" : "")}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          caption="Slack events received, newest first"
+          columns={["Received", "Event", "Status", "Outcome"]}
+          rows={recent}
+          empty="No events received yet. Slack sends them to the request URL once the app’s event subscriptions are enabled."
+          row={(r) => (
+            <tr key={r.eventId}>
+              <td>{formatDateTime(r.receivedAt, timeZone)}</td>
+              <td>
+                {r.type} <code className="muted">{r.eventId}</code>
+              </td>
+              <td>
+                <span className={`badge ${r.status === "done" ? "badge-success" : r.status === "received" ? "badge-accent" : ""}`}>{r.status}</span>
+              </td>
+              <td>
+                {r.ticketNumber ? <Link to={`/desk/tickets/${r.ticketNumber}`}>#{r.ticketNumber}</Link> : null} {r.outcome ?? (r.status === "received" ? "processing…" : "")}
+              </td>
+            </tr>
+          )}
+        />
       </section>
     </>
   );

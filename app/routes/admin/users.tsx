@@ -1,6 +1,7 @@
 import { Form, Link } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/users";
+import { DataTable } from "~/components/data-table";
 import { Field, FormError, SelectField, SubmitButton } from "~/components/form";
 import { formFailure, parseForm, readForm } from "~/lib/forms";
 import { AccountError, inviteUser } from "~/modules/auth/account.server";
@@ -212,36 +213,20 @@ export default function Users({ loaderData, actionData }: Route.ComponentProps) 
           ) : null}
         </Form>
 
-        {users.length === 0 ? (
-          <div className="empty">
-            <h2>No users match</h2>
-            <p>Try another search or clear the filters.</p>
-          </div>
-        ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <caption className="visually-hidden">
-                {users.length} {users.length === 1 ? "user" : "users"}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Organization</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Last sign-in</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {users.map((u) => (
-                  <UserRow key={u.id} user={u} isMe={u.id === me.id} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          caption={`${users.length} ${users.length === 1 ? "user" : "users"}`}
+          columns={["Name", "Email", "Role", "Organization", "Status", "Last sign-in", "Actions"]}
+          rows={users}
+          empty={
+            <div className="empty">
+              <h2>No users match</h2>
+              <p>Try another search or clear the filters.</p>
+            </div>
+          }
+          row={(u) => (
+            <UserRow key={u.id} user={u} isMe={u.id === me.id} />
+          )}
+        />
       </section>
     </>
   );

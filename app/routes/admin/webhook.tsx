@@ -1,6 +1,7 @@
 import { data, Form, Link, redirect, useSearchParams } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/webhook";
+import { DataTable } from "~/components/data-table";
 import { FormError, SubmitButton } from "~/components/form";
 import { formatTime } from "~/components/mail-status";
 import { DeliveryBadge, SecretOnce, WebhookFields } from "~/components/webhooks";
@@ -142,65 +143,45 @@ export default function Webhook({ loaderData, actionData }: Route.ComponentProps
         <p className="muted">
           {counts.delivered} delivered · {counts.pending} pending · {counts.failed} failed
         </p>
-        {deliveries.length === 0 ? (
-          <div className="empty">
-            <h3>No deliveries yet</h3>
-            <p>Use “Send test” to send a ping event now.</p>
-          </div>
-        ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <caption className="visually-hidden">Deliveries to this endpoint, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" className="num">
-                    Response
-                  </th>
-                  <th scope="col" className="num">
-                    Attempts
-                  </th>
-                  <th scope="col">Error</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {deliveries.map((r) => (
-                  <tr key={r.id}>
-                    <td>{formatTime(r.createdAt)}</td>
-                    <td>
-                      <code>{r.eventType}</code>
-                    </td>
-                    <td>
-                      <DeliveryBadge status={r.status} />
-                      {r.status === "pending" && r.attempts > 0 ? <div className="muted">next try {formatTime(r.nextAttemptAt)}</div> : null}
-                    </td>
-                    <td className="num">
-                      {r.lastResponseStatus ?? <span className="muted">—</span>}
-                      {r.durationMs !== null ? <div className="muted">{r.durationMs} ms</div> : null}
-                    </td>
-                    <td className="num">{r.attempts}</td>
-                    <td>{r.lastError ? <span title={r.lastResponseBody ?? r.lastError}>{truncate(r.lastError, 80)}</span> : <span className="muted">—</span>}</td>
-                    <td>
-                      {r.status === "failed" ? (
-                        <Form method="post">
-                          <input type="hidden" name="deliveryId" value={r.id} />
-                          <SubmitButton name="intent" value="redeliver" className="btn btn-ghost btn-sm" pendingText="Sending…">
-                            Redeliver
-                          </SubmitButton>
-                        </Form>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          caption="Deliveries to this endpoint, newest first"
+          columns={["Time", "Event", "Status", { label: "Response", numeric: true }, { label: "Attempts", numeric: true }, "Error", { label: "Actions", hiddenLabel: true }]}
+          rows={deliveries}
+          empty={
+            <div className="empty">
+              <h3>No deliveries yet</h3>
+              <p>Use “Send test” to send a ping event now.</p>
+            </div>
+          }
+          row={(r) => (
+            <tr key={r.id}>
+              <td>{formatTime(r.createdAt)}</td>
+              <td>
+                <code>{r.eventType}</code>
+              </td>
+              <td>
+                <DeliveryBadge status={r.status} />
+                {r.status === "pending" && r.attempts > 0 ? <div className="muted">next try {formatTime(r.nextAttemptAt)}</div> : null}
+              </td>
+              <td className="num">
+                {r.lastResponseStatus ?? <span className="muted">—</span>}
+                {r.durationMs !== null ? <div className="muted">{r.durationMs} ms</div> : null}
+              </td>
+              <td className="num">{r.attempts}</td>
+              <td>{r.lastError ? <span title={r.lastResponseBody ?? r.lastError}>{truncate(r.lastError, 80)}</span> : <span className="muted">—</span>}</td>
+              <td>
+                {r.status === "failed" ? (
+                  <Form method="post">
+                    <input type="hidden" name="deliveryId" value={r.id} />
+                    <SubmitButton name="intent" value="redeliver" className="btn btn-ghost btn-sm" pendingText="Sending…">
+                      Redeliver
+                    </SubmitButton>
+                  </Form>
+                ) : null}
+              </td>
+            </tr>
+          )}
+        />
         <nav className="actions" aria-label="Delivery log pages" style={{ marginTop: "var(--space-4)" }}>
           {before ? (
             <Link to={`/admin/webhooks/${webhook.id}`} className="btn btn-secondary btn-sm">

@@ -1,6 +1,7 @@
 import { Form, Link, useSearchParams } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/webhooks";
+import { DataTable } from "~/components/data-table";
 import { FormError, SubmitButton } from "~/components/form";
 import { formatTime } from "~/components/mail-status";
 import { WebhookFields, SecretOnce, DeliveryBadge } from "~/components/webhooks";
@@ -67,50 +68,39 @@ export default function Webhooks({ loaderData, actionData }: Route.ComponentProp
       <div className="grid-2">
         <section aria-labelledby="endpoints">
           <h2 id="endpoints">Endpoints</h2>
-          {loaderData.webhooks.length === 0 ? (
-            <div className="empty">
-              <h2>No webhooks yet</h2>
-              <p>Add an endpoint to be told when tickets are created, answered or breach their SLA.</p>
-            </div>
-          ) : (
-            <div className="table-wrap">
-              <table className="table">
-                <caption className="visually-hidden">Webhook endpoints</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Endpoint</th>
-                    <th scope="col">Events</th>
-                    <th scope="col">Format</th>
-                    <th scope="col">Last delivery</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {loaderData.webhooks.map((h) => (
-                    <tr key={h.id}>
-                      <td>
-                        <Link to={`/admin/webhooks/${h.id}`}>{h.description || h.url}</Link>
-                        {h.description ? <div className="muted">{h.url}</div> : null}
-                        {!h.enabled ? <span className="badge">disabled</span> : null}
-                      </td>
-                      <td>{h.events.join(", ")}</td>
-                      <td>{webhookFormatLabels[h.format as WebhookFormat].split(" (")[0]}</td>
-                      <td>
-                        {h.lastDelivery ? (
-                          <>
-                            <DeliveryBadge status={h.lastDelivery.status} /> <code>{h.lastDelivery.eventType}</code>
-                            {h.lastDelivery.responseStatus ? ` · ${h.lastDelivery.responseStatus}` : ""}
-                            <div className="muted">{formatTime(h.lastDelivery.at)}</div>
-                          </>
-                        ) : (
-                          <span className="muted">None yet</span>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <DataTable
+            caption="Webhook endpoints"
+            columns={["Endpoint", "Events", "Format", "Last delivery"]}
+            rows={loaderData.webhooks}
+            empty={
+              <div className="empty">
+                <h2>No webhooks yet</h2>
+                <p>Add an endpoint to be told when tickets are created, answered or breach their SLA.</p>
+              </div>
+            }
+            row={(h) => (
+              <tr key={h.id}>
+                <td>
+                  <Link to={`/admin/webhooks/${h.id}`}>{h.description || h.url}</Link>
+                  {h.description ? <div className="muted">{h.url}</div> : null}
+                  {!h.enabled ? <span className="badge">disabled</span> : null}
+                </td>
+                <td>{h.events.join(", ")}</td>
+                <td>{webhookFormatLabels[h.format as WebhookFormat].split(" (")[0]}</td>
+                <td>
+                  {h.lastDelivery ? (
+                    <>
+                      <DeliveryBadge status={h.lastDelivery.status} /> <code>{h.lastDelivery.eventType}</code>
+                      {h.lastDelivery.responseStatus ? ` · ${h.lastDelivery.responseStatus}` : ""}
+                      <div className="muted">{formatTime(h.lastDelivery.at)}</div>
+                    </>
+                  ) : (
+                    <span className="muted">None yet</span>
+                  )}
+                </td>
+              </tr>
+            )}
+          />
         </section>
         <section className="card" aria-labelledby="new-webhook">
           <h2 id="new-webhook" className="card-title">

@@ -1,5 +1,6 @@
 import { Link } from "react-router";
 import type { Route } from "./+types/docs";
+import { DataTable } from "~/components/data-table";
 import { env } from "~/lib/env.server";
 import { apiLimits } from "~/modules/api/limits";
 import { buildOpenApiDocument } from "~/modules/api/openapi";
@@ -119,24 +120,17 @@ export default function ApiDocs({ loaderData }: Route.ComponentProps) {
           see answers 404. A token carries scopes; an operation needing a scope the token lacks answers 403 <code>insufficient_scope</code>. A scope your role
           no longer allows stops working at once.
         </p>
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Scope</th>
-                <th scope="col">Grants</th>
-              </tr>
-            </thead>
-            <tbody>
-              {scopes.map((s) => (
-                <tr key={s.scope}>
-                  <td><code>{s.scope}</code></td>
-                  <td>{s.description}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Token scopes"
+          columns={["Scope", "Grants"]}
+          rows={scopes}
+          row={(s) => (
+            <tr key={s.scope}>
+              <td><code>{s.scope}</code></td>
+              <td>{s.description}</td>
+            </tr>
+          )}
+        />
         <p className="small muted">Customers and agents may grant tickets:read, tickets:write and kb:read; sales kb:read, beta:read and beta:write; admins every scope.</p>
       </section>
 
@@ -157,26 +151,18 @@ Content-Type: application/problem+json
   "code": "validation_failed",
   "errors": [{ "path": "body.colour", "message": "Unknown field: colour" }]
 }`}</pre>
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Status</th>
-                <th scope="col">code</th>
-                <th scope="col">Meaning</th>
-              </tr>
-            </thead>
-            <tbody>
-              {codes.map((c) => (
-                <tr key={c.code} id={c.anchor}>
-                  <td className="num">{c.status}</td>
-                  <td><code>{c.code}</code></td>
-                  <td>{c.title}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Error codes"
+          columns={["Status", "code", "Meaning"]}
+          rows={codes}
+          row={(c) => (
+            <tr key={c.code} id={c.anchor}>
+              <td className="num">{c.status}</td>
+              <td><code>{c.code}</code></td>
+              <td>{c.title}</td>
+            </tr>
+          )}
+        />
       </section>
 
       <section className="card" aria-labelledby="rate-limits">
@@ -247,61 +233,44 @@ if (moved.error?.code === "stage_gate_refused") console.log("Missing:", moved.er
           {op.parameters.length ? (
             <>
               <h3>Parameters</h3>
-              <div className="table-wrap">
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">In</th>
-                      <th scope="col">Type</th>
-                      <th scope="col">Description</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {op.parameters.map((p) => (
-                      <tr key={`${p.in}-${p.name}`}>
-                        <td>
-                          <code>{p.name}</code> {p.required ? <span className="badge badge-warning">required</span> : null}
-                        </td>
-                        <td>{p.in}</td>
-                        <td>{p.type}</td>
-                        <td>
-                          {p.description} {p.limits ? <span className="muted small">({p.limits})</span> : null}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                caption={`Parameters of ${op.method} ${op.path}`}
+                columns={["Name", "In", "Type", "Description"]}
+                rows={op.parameters}
+                row={(p) => (
+                  <tr key={`${p.in}-${p.name}`}>
+                    <td>
+                      <code>{p.name}</code> {p.required ? <span className="badge badge-warning">required</span> : null}
+                    </td>
+                    <td>{p.in}</td>
+                    <td>{p.type}</td>
+                    <td>
+                      {p.description} {p.limits ? <span className="muted small">({p.limits})</span> : null}
+                    </td>
+                  </tr>
+                )}
+              />
             </>
           ) : null}
           {op.body ? (
             <>
               <h3>JSON body</h3>
-              <div className="table-wrap">
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th scope="col">Field</th>
-                      <th scope="col">Type</th>
-                      <th scope="col">Description</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {op.body.map((f) => (
-                      <tr key={f.name}>
-                        <td>
-                          <code>{f.name}</code> {f.required ? <span className="badge badge-warning">required</span> : null}
-                        </td>
-                        <td>{f.type}</td>
-                        <td>
-                          {f.description} {f.limits ? <span className="muted small">({f.limits})</span> : null}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                caption={`JSON body of ${op.method} ${op.path}`}
+                columns={["Field", "Type", "Description"]}
+                rows={op.body}
+                row={(f) => (
+                  <tr key={f.name}>
+                    <td>
+                      <code>{f.name}</code> {f.required ? <span className="badge badge-warning">required</span> : null}
+                    </td>
+                    <td>{f.type}</td>
+                    <td>
+                      {f.description} {f.limits ? <span className="muted small">({f.limits})</span> : null}
+                    </td>
+                  </tr>
+                )}
+              />
             </>
           ) : null}
           <h3>Responses</h3>

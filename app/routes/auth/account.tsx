@@ -1,6 +1,7 @@
 import { Form, Link, redirect, useSearchParams } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/account";
+import { DataTable } from "~/components/data-table";
 import { Field, FormError, SelectField, SubmitButton } from "~/components/form";
 import {
   formFailure,
@@ -321,36 +322,25 @@ export default function Account({
           Where you&apos;re signed in
         </h2>
         <FormError failure={sessionsFailure} />
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="visually-hidden">
-              Your active sessions (times in {loaderData.displayTimeZone})
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Device</th>
-                <th scope="col">IP address</th>
-                <th scope="col">Signed in</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sessions.map((s, i) => (
-                <tr key={`${s.createdAtIso}-${i}`}>
-                  <td>
-                    <span title={s.userAgent ?? undefined}>{s.device}</span>{" "}
-                    {s.current ? (
-                      <span className="badge badge-accent">This device</span>
-                    ) : null}
-                  </td>
-                  <td>{s.ip ?? <span className="muted">unknown</span>}</td>
-                  <td>
-                    <time dateTime={s.createdAtIso}>{s.createdAt}</time>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={`Your active sessions (times in ${loaderData.displayTimeZone})`}
+          columns={["Device", "IP address", "Signed in"]}
+          rows={sessions}
+          row={(s, i) => (
+            <tr key={`${s.createdAtIso}-${i}`}>
+              <td>
+                <span title={s.userAgent ?? undefined}>{s.device}</span>{" "}
+                {s.current ? (
+                  <span className="badge badge-accent">This device</span>
+                ) : null}
+              </td>
+              <td>{s.ip ?? <span className="muted">unknown</span>}</td>
+              <td>
+                <time dateTime={s.createdAtIso}>{s.createdAt}</time>
+              </td>
+            </tr>
+          )}
+        />
         <Form
           method="post"
           className="actions"

@@ -1,6 +1,7 @@
 import { data, Form, Link, redirect, useSearchParams } from "react-router";
 import type { Route } from "./+types/tokens";
 import { ApiUsageChart } from "~/components/api-usage-chart";
+import { DataTable } from "~/components/data-table";
 import { Field, FormError, SelectField, SubmitButton } from "~/components/form";
 import { formFailure, isFormFailure, parseForm, readForm } from "~/lib/forms";
 import { now } from "~/lib/clock";
@@ -160,54 +161,37 @@ export default function ApiTokens({ loaderData, actionData }: Route.ComponentPro
         <h2 className="card-title" id="tokens-title">
           Your tokens
         </h2>
-        {tokens.length === 0 ? (
-          <p className="muted">You have no tokens yet.</p>
-        ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Token</th>
-                  <th scope="col">Scopes</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {tokens.map((t) => (
-                  <tr key={t.id}>
-                    <td>
-                      {t.name}{" "}
-                      {t.state !== "active" ? <span className={`badge ${t.state === "revoked" ? "badge-danger" : "badge-warning"}`}>{t.state === "revoked" ? "Revoked" : "Expired"}</span> : null}
-                    </td>
-                    <td>
-                      <code>{t.prefix}…</code>
-                    </td>
-                    <td>{t.scopes.join(", ")}</td>
-                    <td>{t.created}</td>
-                    <td>{t.lastUsed ?? <span className="muted">never</span>}</td>
-                    <td>{t.expires}</td>
-                    <td>
-                      {t.state === "active" ? (
-                        <Form method="post">
-                          <input type="hidden" name="tokenId" value={t.id} />
-                          <button type="submit" className="btn btn-danger btn-sm" name="intent" value="revoke" aria-label={`Revoke ${t.name} (${t.prefix}…)`}>
-                            Revoke
-                          </button>
-                        </Form>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          caption="Your API tokens"
+          columns={["Name", "Token", "Scopes", "Created", "Last used", "Expires", { label: "Actions", hiddenLabel: true }]}
+          rows={tokens}
+          empty="You have no tokens yet."
+          row={(t) => (
+            <tr key={t.id}>
+              <td>
+                {t.name}{" "}
+                {t.state !== "active" ? <span className={`badge ${t.state === "revoked" ? "badge-danger" : "badge-warning"}`}>{t.state === "revoked" ? "Revoked" : "Expired"}</span> : null}
+              </td>
+              <td>
+                <code>{t.prefix}…</code>
+              </td>
+              <td>{t.scopes.join(", ")}</td>
+              <td>{t.created}</td>
+              <td>{t.lastUsed ?? <span className="muted">never</span>}</td>
+              <td>{t.expires}</td>
+              <td>
+                {t.state === "active" ? (
+                  <Form method="post">
+                    <input type="hidden" name="tokenId" value={t.id} />
+                    <button type="submit" className="btn btn-danger btn-sm" name="intent" value="revoke" aria-label={`Revoke ${t.name} (${t.prefix}…)`}>
+                      Revoke
+                    </button>
+                  </Form>
+                ) : null}
+              </td>
+            </tr>
+          )}
+        />
       </section>
 
       {tokens.length ? (
@@ -232,49 +216,33 @@ export default function ApiTokens({ loaderData, actionData }: Route.ComponentPro
             Everyone&apos;s active tokens
           </h2>
           <p className="small muted">Visible to administrators. Revoke a token that looks misused; its owner can create a new one.</p>
-          {others.length === 0 ? (
-            <p className="muted">No other active tokens.</p>
-          ) : (
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">Owner</th>
-                    <th scope="col">Name</th>
-                    <th scope="col">Scopes</th>
-                    <th scope="col">Last used</th>
-                    <th scope="col">Usage, 30 days</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {others.map((t) => (
-                    <tr key={t.id}>
-                      <td>{t.owner}</td>
-                      <td>
-                        {t.name} <code className="small">{t.prefix}…</code>
-                      </td>
-                      <td>{t.scopes.join(", ")}</td>
-                      <td>{t.lastUsed ?? <span className="muted">never</span>}</td>
-                      <td style={{ minWidth: 220 }}>
-                        <ApiUsageChart days={t.usage} label={`Usage of ${t.name} (${t.owner})`} />
-                      </td>
-                      <td>
-                        <Form method="post">
-                          <input type="hidden" name="tokenId" value={t.id} />
-                          <button type="submit" className="btn btn-danger btn-sm" name="intent" value="revoke" aria-label={`Revoke ${t.name} (${t.prefix}…) of ${t.owner}`}>
-                            Revoke
-                          </button>
-                        </Form>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <DataTable
+            caption="Everyone's active API tokens"
+            columns={["Owner", "Name", "Scopes", "Last used", "Usage, 30 days", { label: "Actions", hiddenLabel: true }]}
+            rows={others}
+            empty="No other active tokens."
+            row={(t) => (
+              <tr key={t.id}>
+                <td>{t.owner}</td>
+                <td>
+                  {t.name} <code className="small">{t.prefix}…</code>
+                </td>
+                <td>{t.scopes.join(", ")}</td>
+                <td>{t.lastUsed ?? <span className="muted">never</span>}</td>
+                <td style={{ minWidth: 220 }}>
+                  <ApiUsageChart days={t.usage} label={`Usage of ${t.name} (${t.owner})`} />
+                </td>
+                <td>
+                  <Form method="post">
+                    <input type="hidden" name="tokenId" value={t.id} />
+                    <button type="submit" className="btn btn-danger btn-sm" name="intent" value="revoke" aria-label={`Revoke ${t.name} (${t.prefix}…) of ${t.owner}`}>
+                      Revoke
+                    </button>
+                  </Form>
+                </td>
+              </tr>
+            )}
+          />
         </section>
       ) : null}
     </>

@@ -1,5 +1,6 @@
 import { Link } from "react-router";
 import type { Route } from "./+types/home";
+import { DataTable } from "~/components/data-table";
 import { requirePermission } from "~/modules/auth/guard.server";
 import { listBetaCustomers } from "~/modules/orgs/organizations.server";
 import { formatTimestamp, type UserStatus } from "~/modules/orgs/users.server";
@@ -56,35 +57,22 @@ export default function BetaHome({ loaderData }: Route.ComponentProps) {
                 {o.domain ?? "no domain"} · {o.contacts.length} {o.contacts.length === 1 ? "contact" : "contacts"}
               </span>
             </h2>
-            {o.contacts.length === 0 ? (
-              <p className="muted">No contacts yet.</p>
-            ) : (
-              <div className="table-wrap">
-                <table className="table">
-                  <caption className="visually-hidden">Contacts of {o.name}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Email</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Last sign-in</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {o.contacts.map((c) => (
-                      <tr key={c.id}>
-                        <td>{c.name}</td>
-                        <td>{c.email}</td>
-                        <td>
-                          <span className={statusBadge[c.status]}>{statusLabels[c.status]}</span>
-                        </td>
-                        <td>{c.lastSignIn ?? <span className="muted">Never</span>}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
+            <DataTable
+              caption={`Contacts of ${o.name}`}
+              columns={["Name", "Email", "Status", "Last sign-in"]}
+              rows={o.contacts}
+              empty="No contacts yet."
+              row={(c) => (
+                <tr key={c.id}>
+                  <td>{c.name}</td>
+                  <td>{c.email}</td>
+                  <td>
+                    <span className={statusBadge[c.status]}>{statusLabels[c.status]}</span>
+                  </td>
+                  <td>{c.lastSignIn ?? <span className="muted">Never</span>}</td>
+                </tr>
+              )}
+            />
           </section>
         ))
       )}

@@ -1,5 +1,6 @@
 import { Form, Link, redirect } from "react-router";
 import type { Route } from "./+types/import";
+import { DataTable } from "~/components/data-table";
 import { FormError, SubmitButton } from "~/components/form";
 import { formFailure, readForm } from "~/lib/forms";
 import { notFound, requirePermission } from "~/modules/auth/guard.server";
@@ -86,33 +87,22 @@ export default function BetaImport({ loaderData, actionData }: Route.ComponentPr
             </div>
           )}
           {preview.parsed.rows.length ? (
-            <div className="table-wrap">
-              <table className="table small">
-                <caption className="visually-hidden">Rows of the file</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Line</th>
-                    <th scope="col">Company</th>
-                    <th scope="col">Owner</th>
-                    <th scope="col">Stage</th>
-                    <th scope="col">Contact</th>
-                    <th scope="col">Problems</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {preview.parsed.rows.map((r) => (
-                    <tr key={r.line} className={r.errors.length ? "beta-row-error" : ""}>
-                      <td>{r.line}</td>
-                      <td>{r.values.company}</td>
-                      <td>{r.values.owner_email}</td>
-                      <td>{r.values.stage || "prospect"}</td>
-                      <td>{r.values.contact_email}</td>
-                      <td>{r.errors.length ? <span className="error">{r.errors.join("; ")}</span> : "OK"}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              caption="Rows of the file"
+              className="small"
+              columns={["Line", "Company", "Owner", "Stage", "Contact", "Problems"]}
+              rows={preview.parsed.rows}
+              row={(r) => (
+                <tr key={r.line} className={r.errors.length ? "beta-row-error" : ""}>
+                  <td>{r.line}</td>
+                  <td>{r.values.company}</td>
+                  <td>{r.values.owner_email}</td>
+                  <td>{r.values.stage || "prospect"}</td>
+                  <td>{r.values.contact_email}</td>
+                  <td>{r.errors.length ? <span className="error">{r.errors.join("; ")}</span> : "OK"}</td>
+                </tr>
+              )}
+            />
           ) : null}
           {!preview.parsed.error && !bad ? (
             <Form method="post">

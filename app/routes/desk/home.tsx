@@ -1,5 +1,6 @@
 import { Link } from "react-router";
 import type { Route } from "./+types/home";
+import { DataTable } from "~/components/data-table";
 import { requirePermission } from "~/modules/auth/guard.server";
 import { can } from "~/modules/auth/permissions";
 import { listOrganizations, type Plan } from "~/modules/orgs/organizations.server";
@@ -32,42 +33,29 @@ export default function DeskHome({ loaderData }: Route.ComponentProps) {
           </p>
         </div>
       </div>
-      {organizations.length === 0 ? (
-        <div className="empty">
-          <h2>No customer organizations</h2>
-          <p>An administrator creates organizations under Organizations.</p>
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="visually-hidden">Customer organizations</caption>
-            <thead>
-              <tr>
-                <th scope="col">Organization</th>
-                <th scope="col">Plan</th>
-                <th scope="col">Domain</th>
-                <th scope="col" className="num">
-                  Contacts
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {organizations.map((o) => (
-                <tr key={o.id}>
-                  <td>
-                    <Link to={`/admin/organizations/${o.id}`}>{o.name}</Link>
-                  </td>
-                  <td>
-                    <span className={planBadge[o.plan]}>{planLabels[o.plan]}</span>
-                  </td>
-                  <td>{o.domain ?? <span className="muted">None</span>}</td>
-                  <td className="num">{o.contacts}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        caption="Customer organizations"
+        columns={["Organization", "Plan", "Domain", { label: "Contacts", numeric: true }]}
+        rows={organizations}
+        empty={
+          <div className="empty">
+            <h2>No customer organizations</h2>
+            <p>An administrator creates organizations under Organizations.</p>
+          </div>
+        }
+        row={(o) => (
+          <tr key={o.id}>
+            <td>
+              <Link to={`/admin/organizations/${o.id}`}>{o.name}</Link>
+            </td>
+            <td>
+              <span className={planBadge[o.plan]}>{planLabels[o.plan]}</span>
+            </td>
+            <td>{o.domain ?? <span className="muted">None</span>}</td>
+            <td className="num">{o.contacts}</td>
+          </tr>
+        )}
+      />
     </>
   );
 }

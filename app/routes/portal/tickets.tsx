@@ -1,6 +1,7 @@
 import { Form, Link, useSearchParams } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/tickets";
+import { DataTable } from "~/components/data-table";
 import { PriorityBadge, StatusBadge } from "~/components/ticket-badges";
 import { RelativeTime } from "~/components/time";
 import { requirePermission } from "~/modules/auth/guard.server";
@@ -81,51 +82,39 @@ export default function PortalTickets({ loaderData }: Route.ComponentProps) {
         </Form>
       </div>
 
-      {tickets.length === 0 ? (
-        <div className="empty">
-          <h2>{filters.q ? "No tickets match your search" : filters.status === "open" ? "No open tickets" : "No tickets yet"}</h2>
-          <p>{filters.q ? "Try other words, or search all statuses." : "When you need help, open a ticket and we will answer here and by email."}</p>
-          <Link to="/portal/tickets/new" className="btn">
-            New ticket
-          </Link>
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="visually-hidden">Tickets</caption>
-            <thead>
-              <tr>
-                <th scope="col">Ticket</th>
-                <th scope="col">Status</th>
-                <th scope="col">Priority</th>
-                {filters.scope === "organization" ? <th scope="col">Requester</th> : null}
-                <th scope="col">Last update</th>
-              </tr>
-            </thead>
-            <tbody>
-              {tickets.map((t) => (
-                <tr key={t.number}>
-                  <td>
-                    <Link to={`/portal/tickets/${t.number}`}>
-                      <span className="muted">#{t.number}</span> {t.subject}
-                    </Link>
-                  </td>
-                  <td>
-                    <StatusBadge status={t.status} />
-                  </td>
-                  <td>
-                    <PriorityBadge priority={t.priority} />
-                  </td>
-                  {filters.scope === "organization" ? <td>{t.requesterName}</td> : null}
-                  <td>
-                    <RelativeTime value={t.updatedAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        caption="Tickets"
+        columns={["Ticket", "Status", "Priority", filters.scope === "organization" && "Requester", "Last update"]}
+        rows={tickets}
+        empty={
+          <div className="empty">
+            <h2>{filters.q ? "No tickets match your search" : filters.status === "open" ? "No open tickets" : "No tickets yet"}</h2>
+            <p>{filters.q ? "Try other words, or search all statuses." : "When you need help, open a ticket and we will answer here and by email."}</p>
+            <Link to="/portal/tickets/new" className="btn">
+              New ticket
+            </Link>
+          </div>
+        }
+        row={(t) => (
+          <tr key={t.number}>
+            <td>
+              <Link to={`/portal/tickets/${t.number}`}>
+                <span className="muted">#{t.number}</span> {t.subject}
+              </Link>
+            </td>
+            <td>
+              <StatusBadge status={t.status} />
+            </td>
+            <td>
+              <PriorityBadge priority={t.priority} />
+            </td>
+            {filters.scope === "organization" ? <td>{t.requesterName}</td> : null}
+            <td>
+              <RelativeTime value={t.updatedAt} />
+            </td>
+          </tr>
+        )}
+      />
       {nextCursor ? (
         <p className="pager">
           <Link to={`${withParam("cursor", null)}&cursor=${nextCursor}`}>Older tickets →</Link>

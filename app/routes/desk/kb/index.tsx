@@ -1,6 +1,7 @@
 import { Form, Link } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/index";
+import { DataTable } from "~/components/data-table";
 import { KbDate } from "~/components/kb-date";
 import { requirePermission } from "~/modules/auth/guard.server";
 import { listArticlesForDesk } from "~/modules/kb/articles.server";
@@ -205,66 +206,50 @@ export default function DeskKb({ loaderData }: Route.ComponentProps) {
             </button>
           </Form>
         </div>
-        {articles.length === 0 ? (
-          <div className="empty">
-            <p>No articles match.</p>
-          </div>
-        ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <caption className="visually-hidden">Articles</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Title</th>
-                  <th scope="col">Category</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Visibility</th>
-                  <th scope="col">Missing translations</th>
-                  <th scope="col" className="num">
-                    Views
-                  </th>
-                  <th scope="col">Updated</th>
-                </tr>
-              </thead>
-              <tbody>
-                {articles.map((a) => (
-                  <tr key={a.id}>
-                    <td>
-                      <Link to={`/desk/kb/articles/${a.id}`}>{a.title}</Link>
-                      {a.isFaq ? <span className="badge badge-accent">FAQ</span> : null}
-                      <div className="muted small">/{a.slug}</div>
-                    </td>
-                    <td>{a.categoryName ?? <span className="muted">–</span>}</td>
-                    <td>
-                      <span className={statusBadge[a.status]}>{statusLabels[a.status]}</span>
-                    </td>
-                    <td>{visibilityLabels[a.visibility]}</td>
-                    <td>
-                      {a.missingLocales.length === 0 ? (
-                        <span className="badge badge-success">All translated</span>
-                      ) : (
-                        <ul className="inline-list small" aria-label={`Missing translations of ${a.title}`}>
-                          {a.missingLocales.map((code) => (
-                            <li key={code}>
-                              <Link to={`/desk/kb/articles/${a.id}/translations/${code}`} aria-label={`Translate ${a.title} into ${localeName(code)}`}>
-                                {code.toUpperCase()}
-                              </Link>
-                            </li>
-                          ))}
-                        </ul>
-                      )}
-                      {a.outdatedLocales.length ? <div className="small muted">Behind the original: {a.outdatedLocales.map((c) => c.toUpperCase()).join(", ")}</div> : null}
-                    </td>
-                    <td className="num">{a.viewCount.toLocaleString("en")}</td>
-                    <td>
-                      <KbDate value={a.updatedAt} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          caption="Articles"
+          columns={["Title", "Category", "Status", "Visibility", "Missing translations", { label: "Views", numeric: true }, "Updated"]}
+          rows={articles}
+          empty={
+            <div className="empty">
+              <p>No articles match.</p>
+            </div>
+          }
+          row={(a) => (
+            <tr key={a.id}>
+              <td>
+                <Link to={`/desk/kb/articles/${a.id}`}>{a.title}</Link>
+                {a.isFaq ? <span className="badge badge-accent">FAQ</span> : null}
+                <div className="muted small">/{a.slug}</div>
+              </td>
+              <td>{a.categoryName ?? <span className="muted">–</span>}</td>
+              <td>
+                <span className={statusBadge[a.status]}>{statusLabels[a.status]}</span>
+              </td>
+              <td>{visibilityLabels[a.visibility]}</td>
+              <td>
+                {a.missingLocales.length === 0 ? (
+                  <span className="badge badge-success">All translated</span>
+                ) : (
+                  <ul className="inline-list small" aria-label={`Missing translations of ${a.title}`}>
+                    {a.missingLocales.map((code) => (
+                      <li key={code}>
+                        <Link to={`/desk/kb/articles/${a.id}/translations/${code}`} aria-label={`Translate ${a.title} into ${localeName(code)}`}>
+                          {code.toUpperCase()}
+                        </Link>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+                {a.outdatedLocales.length ? <div className="small muted">Behind the original: {a.outdatedLocales.map((c) => c.toUpperCase()).join(", ")}</div> : null}
+              </td>
+              <td className="num">{a.viewCount.toLocaleString("en")}</td>
+              <td>
+                <KbDate value={a.updatedAt} />
+              </td>
+            </tr>
+          )}
+        />
       </section>
     </>
   );

@@ -1,6 +1,7 @@
 import { data, Form, Link, redirect } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/revisions";
+import { DataTable } from "~/components/data-table";
 import { KbDateTime } from "~/components/kb-date";
 import { parseForm, readForm } from "~/lib/forms";
 import { requirePermission } from "~/modules/auth/guard.server";
@@ -68,49 +69,39 @@ export default function KbRevisions({ loaderData }: Route.ComponentProps) {
         </div>
       </div>
       <div className="kb-history">
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="visually-hidden">Revisions, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Revision</th>
-                <th scope="col">Author</th>
-                <th scope="col">Saved</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {revisions.map((r) => (
-                <tr key={r.number} aria-current={diff?.to === r.number ? "true" : undefined}>
-                  <td>
-                    <strong>#{r.number}</strong> {r.note ? <span className="muted small">{r.note}</span> : null}
-                    {r.number === article.revision ? <span className="badge badge-accent">Current</span> : null}
-                  </td>
-                  <td>{r.authorName ?? "Unknown"}</td>
-                  <td className="small"><KbDateTime value={r.createdAt} /></td>
-                  <td>
-                    <div className="actions">
-                      {r.number > 1 ? (
-                        <Link to={`?from=${r.number - 1}&to=${r.number}`} className="btn btn-ghost btn-sm" aria-label={`Changes in revision ${r.number}`}>
-                          Changes
-                        </Link>
-                      ) : null}
-                      {r.number !== article.revision ? (
-                        <Form method="post">
-                          <input type="hidden" name="intent" value="restore" />
-                          <input type="hidden" name="number" value={r.number} />
-                          <button type="submit" className="btn btn-secondary btn-sm" aria-label={`Restore revision ${r.number}`}>
-                            Restore
-                          </button>
-                        </Form>
-                      ) : null}
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Revisions, newest first"
+          columns={["Revision", "Author", "Saved", "Actions"]}
+          rows={revisions}
+          row={(r) => (
+            <tr key={r.number} aria-current={diff?.to === r.number ? "true" : undefined}>
+              <td>
+                <strong>#{r.number}</strong> {r.note ? <span className="muted small">{r.note}</span> : null}
+                {r.number === article.revision ? <span className="badge badge-accent">Current</span> : null}
+              </td>
+              <td>{r.authorName ?? "Unknown"}</td>
+              <td className="small"><KbDateTime value={r.createdAt} /></td>
+              <td>
+                <div className="actions">
+                  {r.number > 1 ? (
+                    <Link to={`?from=${r.number - 1}&to=${r.number}`} className="btn btn-ghost btn-sm" aria-label={`Changes in revision ${r.number}`}>
+                      Changes
+                    </Link>
+                  ) : null}
+                  {r.number !== article.revision ? (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="restore" />
+                      <input type="hidden" name="number" value={r.number} />
+                      <button type="submit" className="btn btn-secondary btn-sm" aria-label={`Restore revision ${r.number}`}>
+                        Restore
+                      </button>
+                    </Form>
+                  ) : null}
+                </div>
+              </td>
+            </tr>
+          )}
+        />
         {diff ? (
           <section className="card" aria-labelledby="diff-title">
             <h2 id="diff-title" className="card-title">
