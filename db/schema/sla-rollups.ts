@@ -1,4 +1,4 @@
-import { date, index, integer, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
+import { date, index, integer, pgTable, primaryKey, text, unique, uuid } from "drizzle-orm/pg-core";
 
 /**
  * Daily rollups behind the SLA report (/desk/reports/sla; app/modules/sla/rollups.server.ts).
@@ -46,7 +46,7 @@ export const slaDailyRollups = pgTable(
 /**
  * Histogram of business minutes of achieved first-response and resolution clocks (with or
  * without a target, as the percentiles have always counted), per UTC day, metric and bucket
- * (`sla_elapsed_bucket(minutes)`: 5 % wide log buckets). The report finds the bucket of each
+ * (`sla_elapsed_bucket(minutes)`: -1 for exactly 0, else 1 % wide log buckets). The report finds the bucket of each
  * percentile rank here and reads the exact values of that one bucket from sla_timers (index
  * `sla_timers_elapsed_bucket_idx`), so the percentiles are exact.
  */
@@ -65,4 +65,46 @@ export const slaElapsedRollups = pgTable(
     index("sla_elapsed_rollups_group_idx").on(t.groupId, t.day),
     index("sla_elapsed_rollups_org_idx").on(t.organizationId, t.day),
   ],
+);
+
+/**
+ * The same counters per dimension (`dim`: all | priority | group | agent | organization, `key`:
+ * the priority or the id as text, '' for none) over aligned blocks of 2^level days starting at
+ * `start` (day numbers since 1970-01-01 divisible by 2^level), levels 0–9; `all` at level 0 only.
+ * The unfiltered report reads a range as at most two blocks per level (a few hundred rows per
+ * dimension, whatever the history size), instead of every day × ticket dimensions row.
+ * `tickets` holds only first-achievement-day contributions (prev_day null); the rest come from the
+ * daily rows whose (prev_day, day] straddles the range start (GiST index sla_daily_rollups_gap_idx).
+ */
+export const slaRollupBlocks = pgTable(
+  "sla_rollup_blocks",
+  {
+    level: integer().notNull(),
+    start: date().notNull(),
+    dim: text().notNull(),
+    key: text().notNull(),
+    frTotal: integer().notNull().default(0),
+    frMet: integer().notNull().default(0),
+    nrTotal: integer().notNull().default(0),
+    nrMet: integer().notNull().default(0),
+    resTotal: integer().notNull().default(0),
+    resMet: integer().notNull().default(0),
+    csatTotal: integer().notNull().default(0),
+    csatGood: integer().notNull().default(0),
+    tickets: integer().notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.start, t.dim, t.key] })],
+);
+
+/** The elapsed-minutes histogram per metric over the same blocks (the unfiltered percentiles). */
+export const slaElapsedBlocks = pgTable(
+  "sla_elapsed_blocks",
+  {
+    level: integer().notNull(),
+    start: date().notNull(),
+    metric: text().notNull(),
+    bucket: integer().notNull(),
+    n: integer().notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.start, t.metric, t.bucket] })],
 );
