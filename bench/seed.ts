@@ -497,7 +497,7 @@ async function main() {
     deals.push({
       id, program_id: programId, company: `Prospect ${i + 1} ${pick(["Labs", "Systems", "Analytics", "Cloud", "Works"])}`, owner_id: SALES_ID, stage, stage_entered_at: when,
       next_step: stage === "lost" || stage === "onboarded" ? null : "Follow up", next_step_due_at: stage === "lost" ? null : new Date(ANCHOR.getTime() + (int(20) - 5) * DAY),
-      lost_reason: lost ? "timing" : null, organization_id: stage === "onboarded" ? orgId(2 + 10 * i) : null, onboarded_at: stage === "onboarded" ? when : null,
+      lost_reason: lost ? "timing" : null, organization_id: stage === "onboarded" ? orgId((2 + 10 * i) % ORGS) : null, onboarded_at: stage === "onboarded" ? when : null,
       last_activity_at: when, created_at: created, updated_at: when,
     });
   }

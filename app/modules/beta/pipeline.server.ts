@@ -1,5 +1,5 @@
-import { and, eq, inArray, isNull, ne } from "drizzle-orm";
-import { agreements, betaDeals, type betaPrograms, users } from "../../../db/schema";
+import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
+import { agreements, betaDeals, dealStageEvents, type betaPrograms, users } from "../../../db/schema";
 import { db, type Database } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { now } from "~/lib/clock";
@@ -20,27 +20,74 @@ import { healthFor } from "./health.server";
 
 export type Program = typeof betaPrograms.$inferSelect;
 
-/** Everything the board shows: header, cards per stage, case-study lane. */
+/**
+ * The board's deals: only the columns a card needs, the owner's name, the counts, and the gate
+ * facts of the deal's agreement (status, terms, signed date — never its document), in one
+ * statement. (programDeals() reads whole rows for the reports and the CSV export.)
+ */
+function boardDeals(programId: string) {
+  return db()
+    .select({
+      id: betaDeals.id,
+      company: betaDeals.company,
+      stage: betaDeals.stage,
+      version: betaDeals.version,
+      organizationId: betaDeals.organizationId,
+      nextStep: betaDeals.nextStep,
+      nextStepDueAt: betaDeals.nextStepDueAt,
+      demoAt: betaDeals.demoAt,
+      demoAttendees: betaDeals.demoAttendees,
+      lostReason: betaDeals.lostReason,
+      caseStudyStage: betaDeals.caseStudyStage,
+      lastActivityAt: betaDeals.lastActivityAt,
+      ownerName: users.name,
+      agreementStatus: agreements.status,
+      agreementTerms: agreements.terms,
+      agreementSignedOn: agreements.signedOn,
+      contacts: sql<number>`(select count(*)::int from deal_contacts c where c.deal_id = ${betaDeals.id})`,
+      openTasks: sql<number>`(select count(*)::int from deal_activities a where a.deal_id = ${betaDeals.id} and a.kind = 'task' and a.done_at is null)`,
+      feedback: sql<number>`(select count(*)::int from feedback_items f where f.organization_id = ${betaDeals.organizationId})`,
+    })
+    .from(betaDeals)
+    .leftJoin(users, eq(users.id, betaDeals.ownerId))
+    .leftJoin(agreements, eq(agreements.dealId, betaDeals.id))
+    .where(eq(betaDeals.programId, programId))
+    .orderBy(asc(betaDeals.stageEnteredAt), asc(betaDeals.company));
+}
+
+/** The program's stage moves, with just what the analytics read. */
+function boardStageEvents(programId: string): Promise<StageEvent[]> {
+  return db()
+    .select({ dealId: dealStageEvents.dealId, fromStage: dealStageEvents.fromStage, toStage: dealStageEvents.toStage, at: dealStageEvents.at })
+    .from(dealStageEvents)
+    .innerJoin(betaDeals, eq(betaDeals.id, dealStageEvents.dealId))
+    .where(eq(betaDeals.programId, programId))
+    .orderBy(asc(dealStageEvents.at), asc(dealStageEvents.id));
+}
+
+/**
+ * Everything the board shows: header, cards per stage, case-study lane. Three statements: the
+ * deals, the stage moves, and the support health of the onboarded organizations.
+ */
 export async function boardData(program: Program) {
   const at = now();
-  const [rows, events] = await Promise.all([programDeals(program.id), stageEventsOf({ programId: program.id })]);
-  const stageEvents: StageEvent[] = events.map((e) => ({ dealId: e.dealId, fromStage: e.fromStage, toStage: e.toStage, at: e.at }));
+  const [rows, stageEvents] = await Promise.all([boardDeals(program.id), boardStageEvents(program.id)]);
   const steps = funnel(stageEvents);
   const medians = medianDaysInStage(stageEvents);
-  const onboardedOrgs = rows.filter((r) => r.deal.stage === "onboarded" && r.deal.organizationId).map((r) => r.deal.organizationId!);
+  const onboardedOrgs = rows.filter((d) => d.stage === "onboarded" && d.organizationId).map((d) => d.organizationId!);
   const health = await healthFor(onboardedOrgs);
-  const agreementRows = rows.length
-    ? await db().select().from(agreements).where(inArray(agreements.dealId, rows.map((r) => r.deal.id)))
-    : [];
-  const agreementOf = new Map(agreementRows.map((a) => [a.dealId, a]));
   const eventsByDeal = new Map<string, StageEvent[]>();
-  for (const e of stageEvents) eventsByDeal.set(e.dealId, [...(eventsByDeal.get(e.dealId) ?? []), e]);
-  const cards = rows.map((r) => {
-    const d = r.deal;
+  for (const e of stageEvents) {
+    const list = eventsByDeal.get(e.dealId);
+    if (list) list.push(e);
+    else eventsByDeal.set(e.dealId, [e]);
+  }
+  const cards = rows.map((d) => {
     const days = Math.floor(daysInStageTotal(eventsByDeal.get(d.id) ?? [], d.stage, at));
     const stale = staleReasons(d, at, staleAfterDays);
     const h = d.organizationId ? health.get(d.organizationId) : undefined;
-    const facts = gateFactsOf(d, agreementOf.get(d.id) ?? null);
+    const agreement = d.agreementStatus ? { status: d.agreementStatus, terms: d.agreementTerms ?? "", signedOn: d.agreementSignedOn } : null;
+    const facts = gateFactsOf(d, agreement);
     // The checklist for each other stage (lost asks its reason at the move itself).
     const gates = Object.fromEntries(dealStages.filter((s) => s !== d.stage && s !== "lost").map((s) => [s, stageGate(s, facts)])) as Partial<Record<DealStage, GateItem[]>>;
     return {
@@ -48,7 +95,7 @@ export async function boardData(program: Program) {
       company: d.company,
       stage: d.stage,
       version: d.version,
-      ownerName: r.ownerName,
+      ownerName: d.ownerName,
       daysInStage: days,
       daysTone: daysInStageTone(d.stage, days),
       nextStep: d.nextStep,
@@ -57,9 +104,9 @@ export async function boardData(program: Program) {
       stale: stale.map((s) => staleReasonLabels[s]),
       lostReason: d.lostReason,
       caseStudyStage: d.caseStudyStage,
-      contacts: Number(r.contacts),
-      openTasks: Number(r.openTasks),
-      feedback: Number(r.feedback),
+      contacts: Number(d.contacts),
+      openTasks: Number(d.openTasks),
+      feedback: Number(d.feedback),
       gates,
       health: d.stage === "onboarded" && h ? { level: h.health.level, reasons: h.health.reasons } : null,
     };
