@@ -29,10 +29,16 @@ export const links: Route.LinksFunction = () => [
 export async function loader({ request, context }: Route.LoaderArgs) {
   const user = context.user;
   const { toast, clear } = takeToast(request);
-  const [betaCustomer, unreadNotifications] = await Promise.all([
-    user?.role === "customer" ? isBetaCustomer(user.organizationId) : false,
-    user && can(user, "read:notifications:own") ? unreadNotificationCount(user.id) : null,
-  ]);
+  // The session lookup already read the header's facts in its own statement (a GET's loaders run
+  // after nothing could have changed them); an action's response reads them afresh.
+  const shell = request.method === "GET" || request.method === "HEAD" ? context.shell : null;
+  const [betaCustomer, unreadNotifications] =
+    user && shell
+      ? [shell.betaCustomer, shell.unreadNotifications]
+      : await Promise.all([
+          user?.role === "customer" ? isBetaCustomer(user.organizationId) : false,
+          user && can(user, "read:notifications:own") ? unreadNotificationCount(user.id) : null,
+        ]);
   return data({
     requestId: context.requestId,
     user: user ? { id: user.id, name: user.name, email: user.email, role: user.role } : null,

@@ -1,4 +1,4 @@
-import type { Session, SessionUser } from "~/modules/auth/session.server";
+import type { Session, SessionShell, SessionUser } from "~/modules/auth/session.server";
 
 /** What the HTTP layer hands every loader and action (see app/server/app.ts). */
 export type RequestContext = {
@@ -9,6 +9,8 @@ export type RequestContext = {
   ip: string | null;
   user: SessionUser | null;
   session: Session | null;
+  /** The header's facts read with the session (unread count, beta flag); the root loader reuses them. */
+  shell?: SessionShell | null;
 };
 
 declare module "react-router" {

@@ -18,6 +18,7 @@ export async function resolveRequestContext(
     ip: meta.ip,
     user: validation?.user ?? null,
     session: validation?.session ?? null,
+    shell: validation?.shell ?? null,
   };
   const setCookie = validation?.renewed && token ? sessionCookie(token, validation.session.expiresAt) : null;
   return { context, setCookie };

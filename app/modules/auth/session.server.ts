@@ -1,11 +1,12 @@
-import { and, desc, eq, gt, ne } from "drizzle-orm";
-import { sessions, users } from "../../../db/schema";
+import { and, desc, eq, gt, inArray, ne, sql } from "drizzle-orm";
+import { organizations, sessions, users } from "../../../db/schema";
 import type { Executor } from "~/lib/db.server";
 import { db } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { now } from "~/lib/clock";
 import { generateToken, hashToken } from "./tokens";
-import type { Role } from "./permissions";
+import { permissions, type Role } from "./permissions";
+import { unreadNotificationCountSql } from "../notifications/notifications.server";
 
 const DAY = 24 * 60 * 60 * 1000;
 export const SESSION_IDLE_MS = 30 * DAY;
@@ -54,9 +55,19 @@ export async function createSession(
   return { token, session };
 }
 
+/**
+ * What every page's header shows about the signed-in person, read by the session lookup's own
+ * statement so the root loader needs none: the unread notification count (null for roles without
+ * the bell) and whether a customer's organization is a beta customer (the Feedback link).
+ */
+export interface SessionShell {
+  unreadNotifications: number | null;
+  betaCustomer: boolean;
+}
+
 export type SessionValidation =
-  | { session: Session; user: SessionUser; renewed: boolean }
-  | { session: null; user: null; renewed: false };
+  | { session: Session; user: SessionUser; renewed: boolean; shell: SessionShell }
+  | { session: null; user: null; renewed: false; shell: null };
 
 /**
  * Looks up a cookie token. Expired sessions (idle or absolute) and disabled users are refused
@@ -64,7 +75,7 @@ export type SessionValidation =
  * forward (never past the absolute lifetime) and `renewed` tells the caller to re-send the cookie.
  */
 export async function validateSessionToken(token: string): Promise<SessionValidation> {
-  const none = { session: null, user: null, renewed: false } as const;
+  const none = { session: null, user: null, renewed: false, shell: null } as const;
   if (!/^[a-z2-7]{16,64}$/.test(token)) return none;
   const id = hashToken(token);
   const [row] = await db()
@@ -79,6 +90,9 @@ export async function validateSessionToken(token: string): Promise<SessionValida
         timeZone: users.timeZone,
         disabledAt: users.disabledAt,
       },
+      // Scalar subqueries by index: the header's facts come with the session in one round trip.
+      unreadNotifications: sql<number | null>`case when ${inArray(users.role, [...permissions["read:notifications:own"]])} then ${unreadNotificationCountSql(users.id)} end`,
+      betaCustomer: sql<boolean>`coalesce(${users.role} = 'customer' and (select ${organizations.plan} = 'beta' from ${organizations} where ${organizations.id} = ${users.organizationId}), false)`,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -105,6 +119,10 @@ export async function validateSessionToken(token: string): Promise<SessionValida
     session: { id, userId: session.userId, expiresAt, absoluteExpiresAt: session.absoluteExpiresAt },
     user,
     renewed,
+    shell: {
+      unreadNotifications: row.unreadNotifications === null ? null : Number(row.unreadNotifications),
+      betaCustomer: row.betaCustomer === true,
+    },
   };
 }
 

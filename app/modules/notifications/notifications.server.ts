@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { notifications, tickets } from "../../../db/schema";
-import { db } from "~/lib/db.server";
+import { db, rowsOf } from "~/lib/db.server";
 import { now } from "~/lib/clock";
 
 /**
@@ -53,12 +53,17 @@ export function parseNotificationCursor(value: string | null): { at: Date; id: n
   return Number.isNaN(at.getTime()) ? null : { at, id: Number(match[2]) };
 }
 
+/**
+ * A person's unread count as a scalar subquery: the session lookup embeds it (with the user's id
+ * column) so the header's bell costs no statement of its own (see auth/session.server.ts).
+ */
+export function unreadNotificationCountSql(userId: SQLWrapper | string): SQL<number> {
+  return sql<number>`(select count(*)::int from ${notifications} where ${notifications.userId} = ${userId} and ${notifications.readAt} is null)`;
+}
+
 export async function unreadNotificationCount(userId: string): Promise<number> {
-  const [row] = await db()
-    .select({ n: sql<number>`count(*)::int` })
-    .from(notifications)
-    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
-  return row?.n ?? 0;
+  const [row] = rowsOf<{ n: number }>(await db().execute(sql`select ${unreadNotificationCountSql(userId)} as n`));
+  return Number(row?.n ?? 0);
 }
 
 /** Marks the given notifications (only the user's own) or all of them read; returns how many changed. */

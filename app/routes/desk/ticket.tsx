@@ -10,20 +10,19 @@ import { formFailure, parseForm } from "~/lib/forms";
 import { redirectWithToast } from "~/lib/toast.server";
 import { requirePermission } from "~/modules/auth/guard.server";
 import { env } from "~/lib/env.server";
-import { assignmentOptions, groupIdsOf, updateTicketAsAgent, type AgentUpdate } from "~/modules/tickets/desk.server";
+import { updateTicketAsAgent, type AgentUpdate } from "~/modules/tickets/desk.server";
 import { filesFrom, readTicketForm } from "~/modules/tickets/uploads.server";
-import { linkTickets, mergeTicket, ticketContext, unlinkTickets } from "~/modules/tickets/merge.server";
-import { getMacro, listMacros } from "~/modules/tickets/admin.server";
+import { linkTickets, mergeTicket, unlinkTickets } from "~/modules/tickets/merge.server";
+import { getMacro } from "~/modules/tickets/admin.server";
 import { renderMacro } from "~/modules/tickets/macro-text";
 import { normalizeTags } from "~/modules/tickets/filters";
 import { priorityLabels, statusLabels, ticketPriorities, ticketStatuses } from "~/modules/tickets/model";
 import { parseTicketNumber, rethrowTicketError } from "~/modules/tickets/route-errors.server";
 import { getTicketThread, TicketError } from "~/modules/tickets/tickets.server";
-import { getTicketSlaClocks } from "~/modules/sla/apply.server";
+import { getDeskTicketPage } from "~/modules/tickets/ticket-page.server";
 import { SlaPanel, slaEventText } from "~/components/sla-panel";
 import { BetaPromotePanel } from "~/components/beta-promote";
 import { can } from "~/modules/auth/permissions";
-import { feedbackItemIdForTicket } from "~/modules/beta/feedback.server";
 
 export const meta: Route.MetaFunction = ({ data }) => [{ title: data ? `#${data.ticket.number} ${data.ticket.subject} · Desk` : "Ticket · Desk" }];
 
@@ -58,19 +57,13 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   const user = requirePermission(request, context, "view:desk");
   const number = parseTicketNumber(params.number);
   try {
-    const [thread, options, macros, myGroupIds] = await Promise.all([
-      getTicketThread(user, number),
-      assignmentOptions(),
-      listMacros({ activeOnly: true }),
-      user.role === "admin" ? Promise.resolve(null) : groupIdsOf(user.id),
-    ]);
-    const t = thread.ticket;
-    const context2 = await ticketContext(user, t.id, t.requesterId);
-    const sla = await getTicketSlaClocks(t.id);
+    // One statement for the whole page (ticket-page.server.ts); the SLA panel comes from the caches.
+    const page = await getDeskTicketPage(user, number);
+    const t = page.ticket;
     return {
       me: user.id,
       appUrl: env().APP_URL,
-      sla,
+      sla: page.sla,
       viewerTimeZone: user.timeZone ?? null,
       ticket: {
         number: t.number,
@@ -86,13 +79,13 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
         createdAt: t.createdAt,
         updatedAt: t.updatedAt,
       },
-      organizationName: thread.organizationName,
-      plan: thread.plan,
+      organizationName: page.organizationName,
+      plan: page.plan,
       /** Beta customers' tickets can become feedback items (agents and admins may promote). */
-      promote: thread.plan === "beta" && can(user, "manage:feedback") ? { itemId: await feedbackItemIdForTicket(t.id) } : null,
-      requester: thread.requester,
-      assignee: thread.assignee,
-      messages: thread.messages.map((m) => ({
+      promote: page.plan === "beta" && can(user, "manage:feedback") ? { itemId: page.feedbackItemId } : null,
+      requester: page.requester,
+      assignee: page.assignee,
+      messages: page.messages.map((m) => ({
         id: m.id,
         html: m.html,
         visibility: m.visibility,
@@ -104,14 +97,14 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
         text: m.isEmailHtml ? m.body : null,
       })),
       /** Groups this agent may route the ticket into (null: any, for admins). */
-      movableGroupIds: myGroupIds,
-      events: thread.events.map((e) => ({ id: e.id, at: e.at, type: e.type, data: e.data, actorName: e.actorName })),
-      rating: thread.rating,
-      options,
-      macros: macros.map((m) => ({ id: m.id, name: m.name })),
-      related: context2.related,
-      otherTickets: context2.others,
-      mergedInto: thread.mergedIntoNumber,
+      movableGroupIds: page.movableGroupIds,
+      events: page.events.map((e) => ({ id: e.id, at: e.at, type: e.type, data: e.data, actorName: e.actorName })),
+      rating: page.rating,
+      options: page.options,
+      macros: page.macros.map((m) => ({ id: m.id, name: m.name })),
+      related: page.related,
+      otherTickets: page.others,
+      mergedInto: page.mergedIntoNumber,
     };
   } catch (e) {
     rethrowTicketError(e);

@@ -1,0 +1,268 @@
+// The agent's ticket page (/desk/tickets/:number) in one SQL statement.
+//
+// The page used to take 19 statements of its own (ticket, group membership three times, thread,
+// attachments, people, rating, timeline, merged-into, agents, groups, macros, links, the
+// requester's other tickets, a fresh SLA computation of five statements, the feedback item). Each
+// was a small index lookup, so the cost was the round trips. Here CTEs find the ticket by number
+// and decide visibility with the agent's groups, and scalar subqueries aggregate every part as
+// JSON (json_agg / json_build_object, each by index); the SLA panel is read from the caches
+// (sla_timers, tickets.*_due_at) instead of replaying the timeline (see sla/cached-view.server.ts).
+//
+// Authorization is the same as getTicketThread's: the decision is canViewTicket (access.ts) on
+// the ticket's scope and the agent's group ids, answering 404 when it refuses; the SQL only skips
+// the page's parts for a ticket the same rule refuses, so nothing is read for a refused request.
+import { sql } from "drizzle-orm";
+import { z } from "zod";
+import { messageVisibilityEnum, roleEnum, ticketChannelEnum } from "../../../db/schema";
+import { db, rowsOf } from "~/lib/db.server";
+import { now } from "~/lib/clock";
+import { renderMarkdown } from "~/lib/markdown";
+import type { Actor } from "../auth/permissions";
+import { getTicketSlaClocks, type TicketSlaView } from "../sla/apply.server";
+import type { Targets } from "../sla/policy";
+import { slaViewFromCache } from "../sla/cached-view.server";
+import { canViewTicket } from "./access";
+import { sanitizeEmailHtml } from "./inbound-html";
+import { ticketPriorities, ticketStatuses } from "./model";
+import { TicketError } from "./tickets.server";
+
+const ticketChannels = ticketChannelEnum.enumValues;
+const date = z.string().transform((s) => new Date(s));
+const person = z.object({ id: z.string(), name: z.string(), email: z.string() });
+const listed = z.object({ number: z.number(), subject: z.string(), status: z.enum(ticketStatuses) });
+
+const pageSchema = z.object({
+  ticket: z
+    .object({
+      id: z.string(),
+      number: z.number(),
+      organizationId: z.string(),
+      requesterId: z.string(),
+      assigneeId: z.string().nullable(),
+      groupId: z.string().nullable(),
+      subject: z.string(),
+      status: z.enum(ticketStatuses),
+      priority: z.enum(ticketPriorities),
+      channel: z.enum(ticketChannels),
+      category: z.string().nullable(),
+      tags: z.array(z.string()),
+      version: z.number(),
+      mergedIntoId: z.string().nullable(),
+      createdAt: date,
+      updatedAt: date,
+      organizationName: z.string(),
+      plan: z.string(),
+      shareTickets: z.boolean(),
+    })
+    .nullable(),
+  myGroupIds: z.array(z.string()),
+  visible: z.boolean(),
+  messages: z.array(
+    z.object({
+      id: z.string(),
+      visibility: z.enum(messageVisibilityEnum.enumValues),
+      channel: z.enum(ticketChannels),
+      body: z.string(),
+      bodyHtml: z.string().nullable(),
+      createdAt: date,
+      authorId: z.string().nullable(),
+      authorName: z.string().nullable(),
+      authorRole: z.enum(roleEnum.enumValues).nullable(),
+      attachments: z.array(z.object({ id: z.string(), messageId: z.string().nullable(), fileName: z.string(), size: z.number() })),
+    }),
+  ),
+  requester: person.nullable(),
+  assignee: person.nullable(),
+  rating: z.object({ rating: z.enum(["good", "bad"]), comment: z.string().nullable(), createdAt: date }).nullable(),
+  events: z.array(z.object({ id: z.number(), at: date, type: z.string(), data: z.record(z.string(), z.unknown()), actorName: z.string().nullable() })),
+  mergedIntoNumber: z.number().nullable(),
+  agents: z.array(z.object({ id: z.string(), name: z.string() })),
+  groups: z.array(z.object({ id: z.string(), name: z.string() })),
+  macros: z.array(z.object({ id: z.string(), name: z.string() })),
+  related: z.array(listed),
+  others: z.array(listed.extend({ updatedAt: date })),
+  feedbackItemId: z.string().nullable(),
+  sla: z
+    .object({
+      policyId: z.string().nullable(),
+      priority: z.string(),
+      dueAt: z.object({ firstResponse: date.nullable(), nextResponse: date.nullable(), resolution: date.nullable() }),
+      policy: z
+        .object({
+          name: z.string(),
+          active: z.boolean(),
+          warnFraction: z.number(),
+          targets: z.record(z.string(), z.record(z.string(), z.number()).optional()),
+          calendar: z
+            .object({
+              id: z.string(),
+              timeZone: z.string(),
+              hours: z.record(z.string(), z.array(z.object({ start: z.string(), end: z.string() }))),
+              holidays: z.array(z.string()),
+              updatedAt: date,
+            })
+            .nullable(),
+        })
+        .nullable(),
+      timers: z.array(
+        z.object({
+          metric: z.string(),
+          cycle: z.number(),
+          targetMinutes: z.number().nullable(),
+          state: z.string(),
+          elapsedMinutes: z.number(),
+          achievedAt: date.nullable(),
+          computedAt: date,
+        }),
+      ),
+    })
+    .nullable(),
+});
+
+export type DeskTicketPageRow = z.infer<typeof pageSchema>;
+
+/** The statement: one row, one JSON document (text, parsed here the same way on both drivers). */
+function pageStatement(actor: Actor, number: number) {
+  const admin = actor.role === "admin";
+  // The agents' rule of canViewTicket, for a ticket row `x` (admins: every ticket).
+  const inScope = (x: string) =>
+    sql`(${admin}::boolean or ${sql.raw(x)}.group_id is null or ${sql.raw(x)}.assignee_id = ${actor.id}::uuid or ${sql.raw(x)}.group_id = any((select ids from mine)::uuid[]))`;
+  return sql`
+    with t as (
+      select tk.id, tk.number, tk.organization_id, tk.requester_id, tk.assignee_id, tk.group_id, tk.subject, tk.status,
+             tk.priority, tk.channel, tk.category, tk.tags, tk.version, tk.merged_into_id, tk.created_at, tk.updated_at,
+             tk.sla_policy_id, tk.first_response_due_at, tk.next_response_due_at, tk.resolution_due_at,
+             o.name as organization_name, o.plan, o.share_tickets
+      from tickets tk
+      join organizations o on o.id = tk.organization_id
+      where tk.number = ${number}::int
+    ), mine as (
+      select coalesce(array_agg(gm.group_id order by gm.group_id), '{}'::uuid[]) as ids from group_members gm where gm.user_id = ${actor.id}::uuid
+    ), v as (
+      select t.* from t where ${inScope("t")}
+    )
+    select json_build_object(
+      'ticket', (select json_build_object(
+          'id', t.id, 'number', t.number, 'organizationId', t.organization_id, 'requesterId', t.requester_id,
+          'assigneeId', t.assignee_id, 'groupId', t.group_id, 'subject', t.subject, 'status', t.status,
+          'priority', t.priority, 'channel', t.channel, 'category', t.category, 'tags', t.tags, 'version', t.version,
+          'mergedIntoId', t.merged_into_id, 'createdAt', t.created_at, 'updatedAt', t.updated_at,
+          'organizationName', t.organization_name, 'plan', t.plan, 'shareTickets', t.share_tickets) from t),
+      'myGroupIds', (select ids from mine),
+      'visible', exists (select 1 from v),
+      'messages', (select coalesce(json_agg(json_build_object(
+          'id', m.id, 'visibility', m.visibility, 'channel', m.channel, 'body', m.body, 'bodyHtml', m.body_html,
+          'createdAt', m.created_at, 'authorId', m.author_id, 'authorName', u.name, 'authorRole', u.role,
+          'attachments', coalesce((select json_agg(json_build_object('id', a.id, 'messageId', a.message_id, 'fileName', a.file_name, 'size', a.size) order by a.created_at, a.id)
+                                   from attachments a where a.message_id = m.id), '[]'::json)
+        ) order by m.created_at), '[]'::json)
+        from v join ticket_messages m on m.ticket_id = v.id left join users u on u.id = m.author_id),
+      'requester', (select json_build_object('id', u.id, 'name', u.name, 'email', u.email) from v join users u on u.id = v.requester_id),
+      'assignee', (select json_build_object('id', u.id, 'name', u.name, 'email', u.email) from v join users u on u.id = v.assignee_id),
+      'rating', (select json_build_object('rating', r.rating, 'comment', r.comment, 'createdAt', r.created_at) from v join csat_ratings r on r.ticket_id = v.id),
+      'events', (select coalesce(json_agg(json_build_object('id', e.id, 'at', e.at, 'type', e.type, 'data', e.data, 'actorName', u.name) order by e.at, e.id), '[]'::json)
+        from v join ticket_events e on e.ticket_id = v.id left join users u on u.id = e.actor_id),
+      'mergedIntoNumber', (select x.number from v join tickets x on x.id = v.merged_into_id),
+      'agents', (select coalesce(json_agg(json_build_object('id', u.id, 'name', u.name) order by u.name), '[]'::json)
+        from users u where u.role in ('agent', 'admin') and u.disabled_at is null and exists (select 1 from v)),
+      'groups', (select coalesce(json_agg(json_build_object('id', g.id, 'name', g.name) order by g.name), '[]'::json) from groups g where exists (select 1 from v)),
+      'macros', (select coalesce(json_agg(json_build_object('id', mc.id, 'name', mc.name) order by mc.name), '[]'::json)
+        from macros mc where mc.active and exists (select 1 from v)),
+      'related', (select coalesce(json_agg(json_build_object('number', x.number, 'subject', x.subject, 'status', x.status) order by x.number), '[]'::json)
+        from v
+        cross join lateral (select l.related_ticket_id as other from ticket_links l where l.ticket_id = v.id
+                            union all select l.ticket_id from ticket_links l where l.related_ticket_id = v.id) link
+        join tickets x on x.id = link.other
+        where ${inScope("x")}),
+      'others', (select coalesce(json_agg(json_build_object('number', o.number, 'subject', o.subject, 'status', o.status, 'updatedAt', o.updated_at) order by o.updated_at desc), '[]'::json)
+        from (select x.number, x.subject, x.status, x.updated_at from v join tickets x on x.requester_id = v.requester_id
+              where x.id <> v.id and ${inScope("x")} order by x.updated_at desc limit 10) o),
+      'feedbackItemId', (select f.id from v join feedback_items f on f.ticket_id = v.id where v.plan = 'beta' limit 1),
+      'sla', (select json_build_object(
+          'policyId', v.sla_policy_id,
+          'priority', v.priority,
+          'dueAt', json_build_object('firstResponse', v.first_response_due_at, 'nextResponse', v.next_response_due_at, 'resolution', v.resolution_due_at),
+          'policy', (select json_build_object('name', p.name, 'active', p.active, 'warnFraction', p.warn_fraction, 'targets', p.targets,
+              'calendar', (select json_build_object('id', c.id, 'timeZone', c.time_zone, 'hours', c.hours, 'holidays', c.holidays, 'updatedAt', c.updated_at)
+                           from business_calendars c where c.id = p.calendar_id))
+            from sla_policies p where p.id = v.sla_policy_id),
+          'timers', (select coalesce(json_agg(json_build_object('metric', s.metric, 'cycle', s.cycle, 'targetMinutes', s.target_minutes, 'state', s.state,
+              'elapsedMinutes', s.elapsed_minutes, 'achievedAt', s.achieved_at, 'computedAt', s.computed_at)), '[]'::json)
+            from sla_timers s where s.ticket_id = v.id)
+        ) from v)
+    )::text as page`;
+}
+
+export interface DeskTicketPage {
+  ticket: NonNullable<DeskTicketPageRow["ticket"]>;
+  organizationName: string;
+  plan: string;
+  requester: DeskTicketPageRow["requester"];
+  assignee: DeskTicketPageRow["assignee"];
+  messages: (DeskTicketPageRow["messages"][number] & { html: string; isEmailHtml: boolean })[];
+  events: DeskTicketPageRow["events"];
+  rating: DeskTicketPageRow["rating"];
+  mergedIntoNumber: number | null;
+  options: { agents: DeskTicketPageRow["agents"]; groups: DeskTicketPageRow["groups"] };
+  macros: DeskTicketPageRow["macros"];
+  /** Groups this agent may route the ticket into (null: any, for admins). */
+  movableGroupIds: string[] | null;
+  related: DeskTicketPageRow["related"];
+  others: DeskTicketPageRow["others"];
+  feedbackItemId: string | null;
+  sla: TicketSlaView;
+}
+
+/**
+ * Everything the agent's ticket page shows, in one round trip (plus a fresh SLA computation only
+ * when the cache cannot answer: see slaViewFromCache). Throws TicketError 404 when the ticket does
+ * not exist or this agent may not see it, exactly as getTicketThread does.
+ */
+export async function getDeskTicketPage(actor: Actor, number: number, at: Date = now()): Promise<DeskTicketPage> {
+  if (actor.role !== "agent" && actor.role !== "admin") throw new TicketError("Ticket not found", 404);
+  if (!Number.isSafeInteger(number) || number < 1 || number > 2_147_483_647) throw new TicketError("Ticket not found", 404);
+  const [row] = rowsOf<{ page: string }>(await db().execute(pageStatement(actor, number)));
+  const page = pageSchema.parse(JSON.parse(row!.page));
+  const t = page.ticket;
+  if (!t) throw new TicketError("Ticket not found", 404);
+  const groupIds = actor.role === "agent" ? page.myGroupIds : [];
+  const visible = canViewTicket(actor, { ...t, organizationSharesTickets: t.shareTickets }, groupIds);
+  if (!visible) throw new TicketError("Ticket not found", 404);
+  // The statement applies the same rule; if they ever disagree the page would be empty, not wrong.
+  if (!page.visible || !page.sla) throw new Error(`ticket page: the SQL scope and canViewTicket disagree on #${number}`);
+  const cached = slaViewFromCache(
+    {
+      policyId: page.sla.policyId,
+      priority: page.sla.priority,
+      dueAt: page.sla.dueAt,
+      // (targets: the policy's JSON as stored; targetsFor reads the ticket's priority from it)
+      policy: page.sla.policy ? { ...page.sla.policy, targets: page.sla.policy.targets as Targets } : null,
+      timers: page.sla.timers,
+    },
+    at,
+  );
+  const sla = cached ?? (await getTicketSlaClocks(t.id, at));
+  return {
+    ticket: t,
+    organizationName: t.organizationName,
+    plan: t.plan,
+    requester: page.requester,
+    assignee: page.assignee,
+    messages: page.messages.map((m) => ({
+      ...m,
+      // As getTicketThread: a mail's own HTML (sanitized again in case the allowlist tightened), else markdown.
+      html: m.bodyHtml ? sanitizeEmailHtml(m.bodyHtml) : renderMarkdown(m.body),
+      isEmailHtml: Boolean(m.bodyHtml),
+    })),
+    events: page.events,
+    rating: page.rating,
+    mergedIntoNumber: page.mergedIntoNumber,
+    options: { agents: page.agents, groups: page.groups },
+    macros: page.macros,
+    movableGroupIds: actor.role === "admin" ? null : page.myGroupIds,
+    related: page.related,
+    others: page.others,
+    feedbackItemId: page.feedbackItemId,
+    sla,
+  };
+}
