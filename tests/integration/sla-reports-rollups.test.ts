@@ -11,7 +11,7 @@ import { businessCalendars, groups, slaPolicies, tickets } from "../../db/schema
 import { db, rowsOf } from "~/lib/db.server";
 import { testClock } from "~/lib/clock";
 import { slaReport, slaReportLive, type ReportFilters, type SlaReport } from "~/modules/sla/reports.server";
-import { rebuildSlaRollups } from "~/modules/sla/rollups.server";
+import { blocksOf, rebuildSlaRollups } from "~/modules/sla/rollups.server";
 import { recomputeTickets } from "~/modules/sla/apply.server";
 import { createTicketAsCustomer, rateTicket, replyAsCustomer, setStatusAsCustomer } from "~/modules/tickets/tickets.server";
 import { updateTicketAsAgent, type AgentUpdate } from "~/modules/tickets/desk.server";
@@ -79,7 +79,12 @@ async function rollupRows() {
       order by day, prev_day nulls first, priority, group_id nulls first, organization_id, assignee_id nulls first`),
   );
   const hist = rowsOf<Record<string, unknown>>(await db().execute(sql`select * from sla_elapsed_rollups where n <> 0 order by day, metric, bucket, group_id nulls first, organization_id`));
-  return { daily: daily.map((r) => JSON.stringify(r)), hist: hist.map((r) => JSON.stringify(r)) };
+  const blocks = rowsOf<Record<string, unknown>>(
+    await db().execute(sql`select * from sla_rollup_blocks where (fr_total, fr_met, nr_total, nr_met, res_total, res_met, csat_total, csat_good, tickets) <> (0,0,0,0,0,0,0,0,0)
+      order by level, start, dim, key`),
+  );
+  const histBlocks = rowsOf<Record<string, unknown>>(await db().execute(sql`select * from sla_elapsed_blocks where n <> 0 order by level, start, metric, bucket`));
+  return { daily: daily.map((r) => JSON.stringify(r)), hist: hist.map((r) => JSON.stringify(r)), blocks: blocks.map((r) => JSON.stringify(r)), histBlocks: histBlocks.map((r) => JSON.stringify(r)) };
 }
 
 beforeAll(async () => {
@@ -114,6 +119,22 @@ async function agentUpdate(number: number, change: Omit<AgentUpdate, "version">)
 }
 
 describe("SLA report rollups", () => {
+  it("split a range into aligned blocks of 2^level days that cover it exactly", () => {
+    for (const [from, to] of [["2026-09-07", "2026-11-24"], ["2026-03-10", "2026-03-10"], ["2024-01-01", "2026-12-31"], ["2026-02-28", "2026-03-01"]] as const) {
+      const blocks = blocksOf(from, to);
+      let next = Date.parse(`${from}T00:00:00Z`);
+      for (const b of blocks) {
+        const start = Date.parse(`${b.start}T00:00:00Z`);
+        expect(start).toBe(next);
+        expect((start / DAY) % (1 << b.level)).toBe(0);
+        next = start + (1 << b.level) * DAY;
+      }
+      expect(next).toBe(Date.parse(`${to}T00:00:00Z`) + DAY);
+      expect(blocks.length).toBeLessThanOrEqual(2 * 10 + Math.ceil((next - Date.parse(`${from}T00:00:00Z`)) / DAY / 512));
+    }
+    expect(blocksOf("2026-09-07", "2026-11-24").length).toBeLessThan(12);
+  });
+
   it("give the live report's numbers through a realistic history, after a recompute and after a rebuild", async () => {
     const random = rng(8);
     const pick = <T,>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;

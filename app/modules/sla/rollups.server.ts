@@ -51,32 +51,88 @@ function percentileCont(p: number, n: number, valueAt: (rank: number) => number)
   return a + (valueAt(hi) - a) * (h - lo);
 }
 
+const DAY = 86_400_000;
+const MAX_LEVEL = 9;
+
+/** Splits [from, to] (inclusive days) into aligned blocks of 2^level days, largest first: at most two per level. */
+export function blocksOf(from: string, to: string): { level: number; start: string }[] {
+  const dayNumber = (iso: string) => Math.round(Date.parse(`${iso}T00:00:00Z`) / DAY);
+  const out: { level: number; start: string }[] = [];
+  const last = dayNumber(to);
+  for (let x = dayNumber(from); x <= last; ) {
+    let level = MAX_LEVEL;
+    while (level > 0 && (x % (1 << level) !== 0 || x + (1 << level) - 1 > last)) level--;
+    out.push({ level, start: new Date(x * DAY).toISOString().slice(0, 10) });
+    x += 1 << level;
+  }
+  return out;
+}
+
+const blockList = (f: ReportFilters) =>
+  sql.join(
+    blocksOf(f.from, f.to).map((b) => sql`(${b.level}::int, ${b.start}::date)`),
+    sql`, `,
+  );
+
+const sums = sql`sum(r.fr_total)::int as fr_total, sum(r.fr_met)::int as fr_met, sum(r.nr_total)::int as nr_total, sum(r.nr_met)::int as nr_met,
+  sum(r.res_total)::int as res_total, sum(r.res_met)::int as res_met, sum(r.csat_total)::int as csat_total, sum(r.csat_good)::int as csat_good`;
+
+// grouping(priority, group_id, assignee_id, organization_id) over daily rows: 7 = priority, 11 = group, 13 = agent, 14 = organization.
+const dimKind = sql`case grouping(r.priority, r.group_id, r.assignee_id, r.organization_id) when 7 then 'priority' when 11 then 'group' when 13 then 'agent' else 'organization' end`;
+const dimKey = sql`case grouping(r.priority, r.group_id, r.assignee_id, r.organization_id) when 7 then r.priority when 11 then coalesce(r.group_id::text, '')
+  when 13 then coalesce(r.assignee_id::text, '') else r.organization_id::text end`;
+const dimSets = sql`grouping sets ((r.priority), (r.group_id), (r.assignee_id), (r.organization_id))`;
+
+/**
+ * (kind, key) aggregates for the range: kind 'week' (key: the Monday) and the four breakdown
+ * dimensions (key: the priority, or the id as text, '' for none).
+ */
+function aggregatesSql(f: ReportFilters): SQL {
+  if (f.groupId || f.organizationId) {
+    // Filtered: the day × ticket dimensions rows of one group and/or organization (index on either).
+    return sql`
+      select 'week' as kind, to_char(date_trunc('week', r.day), 'YYYY-MM-DD') as key, 0 as tickets, ${sums}
+      from sla_daily_rollups r where ${rollupFilter(f)} and r.prev_day is null group by 2
+      union all
+      select ${dimKind} as kind, ${dimKey} as key,
+        coalesce(sum(r.tickets) filter (where r.prev_day is null or r.prev_day < ${f.from}::date), 0)::int as tickets, ${sums}
+      from sla_daily_rollups r where ${rollupFilter(f)} group by ${dimSets}`;
+  }
+  // Unfiltered: per-dimension blocks (two per level at most), the days of the 'all' series for
+  // the weeks, and the tickets whose previous achievement day lies before the range start.
+  return sql`
+    select 'week' as kind, to_char(date_trunc('week', r.start), 'YYYY-MM-DD') as key, 0 as tickets, ${sums}
+    from sla_rollup_blocks r where r.level = 0 and r.dim = 'all' and r.start >= ${f.from}::date and r.start <= ${f.to}::date group by 2
+    union all
+    select r.dim as kind, r.key, sum(r.tickets)::int as tickets, ${sums}
+    from sla_rollup_blocks r join (values ${blockList(f)}) as w(level, start) on r.level = w.level and r.start = w.start
+    where r.dim <> 'all' group by 1, 2
+    union all
+    select ${dimKind} as kind, ${dimKey} as key, sum(r.tickets)::int as tickets, 0, 0, 0, 0, 0, 0, 0, 0
+    from sla_daily_rollups r
+    where r.prev_day is not null and daterange(r.prev_day, r.day, '(]') @> ${f.from}::date and r.day <= ${f.to}::date
+    group by ${dimSets}`;
+}
+
 export async function slaReportFromRollups(f: ReportFilters, weeks: string[]): Promise<SlaReport> {
   const database = db();
   const at = now();
-  const where = rollupFilter(f);
-  // One pass over the rollup rows in range: totals per week, and per priority, group, agent and
-  // organization (labelled by name after the aggregation: at most a few hundred key lookups).
-  // grouping(week, priority, group_id, assignee_id, organization_id): 15 = week, 23 = priority, …
+  // One statement: the aggregates, labelled by name (a few hundred primary-key lookups at most).
   const aggs = rowsOf<Agg>(
     await database.execute(sql`
-      with a as (
-        select grouping(date_trunc('week', r.day), r.priority, r.group_id, r.assignee_id, r.organization_id) as g,
-          to_char(date_trunc('week', r.day), 'YYYY-MM-DD') as week, r.priority, r.group_id, r.assignee_id, r.organization_id,
-          coalesce(sum(r.tickets) filter (where r.prev_day is null or r.prev_day < ${f.from}::date), 0)::int as tickets,
-          sum(r.fr_total)::int as fr_total, sum(r.fr_met)::int as fr_met, sum(r.nr_total)::int as nr_total, sum(r.nr_met)::int as nr_met,
-          sum(r.res_total)::int as res_total, sum(r.res_met)::int as res_met, sum(r.csat_total)::int as csat_total, sum(r.csat_good)::int as csat_good
-        from sla_daily_rollups r
-        where ${where}
-        group by grouping sets ((date_trunc('week', r.day)), (r.priority), (r.group_id), (r.assignee_id), (r.organization_id))
+      with a as (${aggregatesSql(f)}),
+      k as (
+        select kind, key, sum(tickets)::int as tickets, sum(fr_total)::int as fr_total, sum(fr_met)::int as fr_met, sum(nr_total)::int as nr_total,
+          sum(nr_met)::int as nr_met, sum(res_total)::int as res_total, sum(res_met)::int as res_met, sum(csat_total)::int as csat_total, sum(csat_good)::int as csat_good
+        from a group by kind, key
       ), l as (
-        select case a.g when 15 then 'week' when 23 then 'priority' when 27 then 'group' when 29 then 'agent' else 'organization' end as kind,
-          case a.g when 15 then a.week when 23 then a.priority when 27 then coalesce(gr.name, 'No group') when 29 then coalesce(u.name, 'Unassigned') else o.name end as label,
-          a.tickets, a.fr_total, a.fr_met, a.nr_total, a.nr_met, a.res_total, a.res_met, a.csat_total, a.csat_good
-        from a
-          left join groups gr on a.g = 27 and gr.id = a.group_id
-          left join users u on a.g = 29 and u.id = a.assignee_id
-          left join organizations o on a.g = 30 and o.id = a.organization_id
+        select k.kind,
+          case k.kind when 'group' then coalesce(gr.name, 'No group') when 'agent' then coalesce(u.name, 'Unassigned') when 'organization' then o.name else k.key end as label,
+          k.tickets, k.fr_total, k.fr_met, k.nr_total, k.nr_met, k.res_total, k.res_met, k.csat_total, k.csat_good
+        from k
+          left join groups gr on gr.id = (case when k.kind = 'group' and k.key <> '' then k.key::uuid end)
+          left join users u on u.id = (case when k.kind = 'agent' and k.key <> '' then k.key::uuid end)
+          left join organizations o on o.id = (case when k.kind = 'organization' then k.key::uuid end)
       )
       select kind, label, sum(tickets)::int as tickets, sum(fr_total)::int as fr_total, sum(fr_met)::int as fr_met, sum(nr_total)::int as nr_total,
         sum(nr_met)::int as nr_met, sum(res_total)::int as res_total, sum(res_met)::int as res_met, sum(csat_total)::int as csat_total, sum(csat_good)::int as csat_good
@@ -141,9 +197,14 @@ export async function slaReportFromRollups(f: ReportFilters, weeks: string[]): P
 async function rollupPercentiles(f: ReportFilters): Promise<SlaReport["percentiles"]> {
   const database = db();
   const hist = rowsOf<{ metric: SlaMetricName; bucket: number; n: number }>(
-    await database.execute(sql`
-      select r.metric, r.bucket, sum(r.n)::int as n from sla_elapsed_rollups r
-      where ${rollupFilter(f)} group by 1, 2 having sum(r.n) <> 0 order by 1, 2`),
+    await database.execute(
+      f.groupId || f.organizationId
+        ? sql`select r.metric, r.bucket, sum(r.n)::int as n from sla_elapsed_rollups r
+              where ${rollupFilter(f)} group by 1, 2 having sum(r.n) <> 0 order by 1, 2`
+        : sql`select r.metric, r.bucket, sum(r.n)::int as n
+              from sla_elapsed_blocks r join (values ${blockList(f)}) as w(level, start) on r.level = w.level and r.start = w.start
+              group by 1, 2 having sum(r.n) <> 0 order by 1, 2`,
+    ),
   ).map((r) => ({ metric: r.metric, bucket: Number(r.bucket), n: Number(r.n) }));
   const byMetric = new Map<SlaMetricName, { bucket: number; n: number; start: number }[]>();
   for (const r of hist) {
@@ -153,43 +214,45 @@ async function rollupPercentiles(f: ReportFilters): Promise<SlaReport["percentil
     byMetric.set(r.metric, list);
   }
   const locate = (metric: SlaMetricName, rank: number) => byMetric.get(metric)!.find((b) => rank >= b.start && rank < b.start + b.n)!;
-  const wanted = new Map<string, { metric: SlaMetricName; bucket: number }>();
+  // The ranks percentile_cont needs (two per percentile), each as (bucket, offset in the bucket).
+  const ranks = new Map<string, { metric: SlaMetricName; rank: number; bucket: number; offset: number }>();
   for (const [metric, list] of byMetric) {
     const n = list.reduce((s, b) => s + b.n, 0);
     for (const p of [0.5, 0.9]) {
       const h = p * (n - 1);
       for (const rank of [Math.floor(h), Math.ceil(h)]) {
         const b = locate(metric, rank);
-        wanted.set(`${metric}:${b.bucket}`, { metric, bucket: b.bucket });
+        ranks.set(`${metric}:${rank}`, { metric, rank, bucket: b.bucket, offset: rank - b.start });
       }
     }
   }
-  const values = new Map<string, number[]>();
-  if (wanted.size) {
+  const values = new Map<string, number>();
+  const lookups = [...ranks.values()].filter((r) => r.bucket >= 0); // bucket -1 holds exactly 0
+  for (const r of ranks.values()) if (r.bucket < 0) values.set(`${r.metric}:${r.rank}`, 0);
+  if (lookups.length) {
     const filters: SQL[] = [sql`t.merged_into_id is null`];
     if (f.groupId) filters.push(sql`t.group_id = ${f.groupId}::uuid`);
     if (f.organizationId) filters.push(sql`t.organization_id = ${f.organizationId}::uuid`);
-    const rows = rowsOf<{ metric: SlaMetricName; bucket: number; v: number[] }>(
+    const rows = rowsOf<{ metric: SlaMetricName; rank: number; v: number | null }>(
       await database.execute(sql`
-        select w.metric, w.bucket, array(
+        select w.metric, w.rank, (
           select s.elapsed_minutes from sla_timers s join tickets t on t.id = s.ticket_id
           where s.metric = w.metric and sla_elapsed_bucket(s.elapsed_minutes) = w.bucket and s.achieved_at is not null
             and s.achieved_at >= ${f.from}::date and s.achieved_at < ${f.to}::date + 1 and ${sql.join(filters, sql` and `)}
-          order by s.elapsed_minutes) as v
+          order by s.elapsed_minutes offset w.k limit 1) as v
         from (values ${sql.join(
-          [...wanted.values()].map((w) => sql`(${w.metric}::text, ${w.bucket}::int)`),
+          lookups.map((r) => sql`(${r.metric}::text, ${r.rank}::int, ${r.bucket}::int, ${r.offset}::int)`),
           sql`, `,
-        )}) as w(metric, bucket)`),
+        )}) as w(metric, rank, bucket, k)`),
     );
-    for (const r of rows) values.set(`${r.metric}:${Number(r.bucket)}`, r.v.map(Number));
+    for (const r of rows) if (r.v !== null) values.set(`${r.metric}:${Number(r.rank)}`, Number(r.v));
   }
   const out: SlaReport["percentiles"] = {};
   for (const [metric, list] of byMetric) {
     const n = list.reduce((s, b) => s + b.n, 0);
     const valueAt = (rank: number) => {
-      const b = locate(metric, rank);
-      const v = values.get(`${metric}:${b.bucket}`)?.[rank - b.start];
-      if (v === undefined) throw new Error(`SLA rollups out of step with sla_timers (${metric}, bucket ${b.bucket}): run sla_rollups_rebuild()`);
+      const v = values.get(`${metric}:${rank}`);
+      if (v === undefined) throw new Error(`SLA rollups out of step with sla_timers (${metric}, rank ${rank}): run sla_rollups_rebuild()`);
       return v;
     };
     out[metric] = { median: percentileCont(0.5, n, valueAt), p90: percentileCont(0.9, n, valueAt), n };
