@@ -125,7 +125,7 @@ beforeAll(async () => {
   const [c] = await db().insert(businessCalendars).values({ name: "24/7", timeZone: cal.timeZone, hours: cal.hours, holidays: [] }).returning();
   const [p] = await db()
     .insert(slaPolicies)
-    .values({ name: "All", position: 0, calendarId: c!.id, targets: { normal: { firstResponseMinutes: 240, resolutionMinutes: 2400 }, high: { firstResponseMinutes: 60 } } })
+    .values({ name: "All", position: 0, calendarId: c!.id, targets: { normal: { firstResponseMinutes: 240, nextResponseMinutes: 60, resolutionMinutes: 2400 }, high: { firstResponseMinutes: 60 } } })
     .returning();
   policyId = p!.id;
 });
@@ -277,6 +277,93 @@ describe("SLA sweep in bulk", () => {
     const [timer] = await db().select().from(slaTimers).where(and(eq(slaTimers.ticketId, batch[0]!.id), eq(slaTimers.metric, "firstResponse")));
     expect(timer!.dueAt).toBeNull();
     expect((await runSlaSweep(db(), new Date(T.getTime() + 60_000))).escalations).toBe(0);
+  });
+});
+
+describe("SLA recompute in bulk", () => {
+  /** Everything a recompute writes, in a stable order. */
+  async function caches(ids: string[]) {
+    const t = await db()
+      .select({ id: tickets.id, policy: tickets.slaPolicyId, fr: tickets.firstResponseDueAt, nr: tickets.nextResponseDueAt, res: tickets.resolutionDueAt })
+      .from(tickets)
+      .where(inArray(tickets.id, ids))
+      .orderBy(tickets.id);
+    const timers = await db().select().from(slaTimers).where(inArray(slaTimers.ticketId, ids)).orderBy(slaTimers.ticketId, slaTimers.metric);
+    const cycles = await db()
+      .select({ ticketId: schema.slaCycleResults.ticketId, cycle: schema.slaCycleResults.cycle, target: schema.slaCycleResults.targetMinutes, elapsed: schema.slaCycleResults.elapsedMinutes, at: schema.slaCycleResults.achievedAt })
+      .from(schema.slaCycleResults)
+      .where(inArray(schema.slaCycleResults.ticketId, ids))
+      .orderBy(schema.slaCycleResults.ticketId, schema.slaCycleResults.cycle);
+    return { t, timers, cycles };
+  }
+
+  it("writes exactly what recomputing each ticket alone writes, with a fixed number of statements", async () => {
+    const { createTicketAsCustomer, replyAsCustomer } = await import("~/modules/tickets/tickets.server");
+    const { updateTicketAsAgent } = await import("~/modules/tickets/desk.server");
+    const { recomputeTicketSla, recomputeTicketsSla } = await import("~/modules/sla/apply.server");
+    const betaCustomer = await createUser(db(), { role: "customer", organizationId: betaOrgId, name: "Carol", password: null });
+    const [berlin] = await db()
+      .insert(businessCalendars)
+      .values({ name: "Berlin", timeZone: "Europe/Berlin", hours: { mon: [{ start: "09:00", end: "17:00" }], tue: [{ start: "09:00", end: "17:00" }] }, holidays: [] })
+      .returning();
+    const [betaPolicy] = await db()
+      .insert(slaPolicies)
+      .values({ name: "Beta", position: -1, plans: ["beta"], calendarId: berlin!.id, targets: { normal: { firstResponseMinutes: 120, nextResponseMinutes: 60, resolutionMinutes: 960 } } })
+      .returning();
+    try {
+      const agent = agents[0]! as unknown as Parameters<typeof updateTicketAsAgent>[0];
+      const open = async (who: User, subject: string) => {
+        const { number } = await createTicketAsCustomer(who as never, { subject, description: "Help", priority: "normal", category: null, idempotencyKey: crypto.randomUUID(), files: [] });
+        return (await db().select().from(tickets).where(eq(tickets.number, number)))[0]!;
+      };
+      const version = async (id: string) => (await db().select({ v: tickets.version }).from(tickets).where(eq(tickets.id, id)))[0]!.v;
+      testClock.freeze(T);
+      const exchanged = await open(customer, "Two exchanges");
+      const paused = await open(customer, "On hold");
+      const beta = await open(betaCustomer, "Business hours");
+      const solved = await open(customer, "Solved");
+      const merged = await open(customer, "Merged away");
+      testClock.freeze(T.getTime() + 20 * 60_000);
+      await updateTicketAsAgent(agent, exchanged.number, { version: await version(exchanged.id), reply: { body: "On it", visibility: "public" } });
+      await updateTicketAsAgent(agent, paused.number, { version: await version(paused.id), status: "on_hold" });
+      await updateTicketAsAgent(agent, solved.number, { version: await version(solved.id), reply: { body: "Fixed", visibility: "public" }, status: "solved" });
+      testClock.freeze(T.getTime() + 40 * 60_000);
+      await replyAsCustomer(customer as never, exchanged.number, { body: "Still broken", files: [] });
+      testClock.freeze(T.getTime() + 70 * 60_000);
+      await updateTicketAsAgent(agent, exchanged.number, { version: await version(exchanged.id), reply: { body: "Try this", visibility: "public" } });
+      testClock.freeze(T.getTime() + 80 * 60_000);
+      await replyAsCustomer(customer as never, exchanged.number, { body: "And now?", files: [] });
+      await replyAsCustomer(betaCustomer as never, beta.number, { body: "Anyone?", files: [] });
+      await db().update(tickets).set({ mergedIntoId: exchanged.id, status: "closed" }).where(eq(tickets.id, merged.id));
+      const ids = [exchanged.id, paused.id, beta.id, solved.id, merged.id];
+
+      const at = new Date(T.getTime() + 3 * HOUR);
+      for (const id of ids) await recomputeTicketSla(db(), id, at);
+      const one = await caches(ids);
+      expect(one.cycles.length).toBeGreaterThan(0); // the first next-response exchange was achieved
+      expect(one.t.find((t) => t.id === beta.id)!.policy).toBe(betaPolicy!.id);
+      expect(one.t.find((t) => t.id === merged.id)!.policy).toBeNull();
+
+      // Spoil every cache, then recompute all five in one go.
+      await db().update(tickets).set({ slaPolicyId: null, firstResponseDueAt: null, nextResponseDueAt: null, resolutionDueAt: null }).where(inArray(tickets.id, ids));
+      await db().delete(slaTimers).where(inArray(slaTimers.ticketId, ids));
+      await db().delete(schema.slaCycleResults).where(inArray(schema.slaCycleResults.ticketId, ids));
+      const counting = await countingDatabase();
+      try {
+        counting.reset();
+        await recomputeTicketsSla(counting.db, ids, at);
+        // tickets, policies, calendars, messages, status events, the cache update, fired events,
+        // timers, cycle results (delete + insert).
+        expect(counting.statements()).toBeLessThanOrEqual(10);
+      } finally {
+        await counting.close();
+      }
+      expect(await caches(ids)).toEqual(one);
+    } finally {
+      await db().delete(tickets);
+      await db().delete(slaPolicies).where(eq(slaPolicies.id, betaPolicy!.id));
+      await db().delete(businessCalendars).where(eq(businessCalendars.id, berlin!.id));
+    }
   });
 });
 

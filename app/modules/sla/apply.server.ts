@@ -69,6 +69,15 @@ async function timelineOf(tx: Executor, ticket: { id: string; status: TicketStat
     .from(ticketEvents)
     .where(and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.type, "status")))
     .orderBy(asc(ticketEvents.at), asc(ticketEvents.id));
+  return timelineFrom(ticket, messages, statusRows);
+}
+
+/** The SLA events of a ticket from its public messages (in time order) and status rows (in order). */
+function timelineFrom(
+  ticket: { status: TicketStatus; createdAt: Date },
+  messages: { at: Date; role: string | null }[],
+  statusRows: { at: Date; data: Record<string, unknown> }[],
+): SlaEvent[] {
   const initial = (statusRows[0]?.data.from as TicketStatus | undefined) ?? (statusRows.length ? "new" : ticket.status);
   const events: SlaEvent[] = [{ at: ticket.createdAt, type: "created", status: initial }];
   const merged: SlaEvent[] = [
@@ -100,13 +109,23 @@ export async function computeTicketSla(tx: Executor, ticketId: string, at: Date 
   if (!row) return null;
   const ticket = { id: row.id, status: row.status as TicketStatus, priority: row.priority, createdAt: row.createdAt };
   const policies = row.mergedIntoId ? [] : await tx.select().from(slaPolicies).where(eq(slaPolicies.active, true));
-  const policy = selectPolicy(policies, { plan: row.plan, organizationId: row.organizationId, priority: row.priority, groupId: row.groupId, channel: row.channel });
+  const policy = policyOf(row, policies);
   if (!policy) return { ticket, policy: null, calendar: null, targets: {}, clocks: null, events: [], at };
   const [calRow] = await tx.select().from(businessCalendars).where(eq(businessCalendars.id, policy.calendarId));
   if (!calRow) return { ticket, policy: null, calendar: null, targets: {}, clocks: null, events: [], at };
+  return computeFrom(ticket, row.priority, policy, calRow, await timelineOf(tx, ticket), at);
+}
+
+type TicketFactsRow = { id: string; status: string; priority: string; channel: string; groupId: string | null; organizationId: string; createdAt: Date; mergedIntoId: string | null; plan: string };
+
+function policyOf(row: TicketFactsRow, policies: PolicyRow[]): PolicyRow | null {
+  return selectPolicy(policies, { plan: row.plan, organizationId: row.organizationId, priority: row.priority, groupId: row.groupId, channel: row.channel });
+}
+
+/** The clocks of one ticket from its policy, calendar and timeline (pure). */
+function computeFrom(ticket: TicketSlaComputation["ticket"], priority: string, policy: PolicyRow, calRow: CalendarRow, events: SlaEvent[], at: Date): TicketSlaComputation {
   const calendar = calendarOf(calRow);
-  const targets = targetsFor(policy.targets, row.priority);
-  const events = await timelineOf(tx, ticket);
+  const targets = targetsFor(policy.targets, priority);
   const { clocks, nextResponseHistory } = computeSlaClocksWithHistory({
     calendar,
     targets,
@@ -134,7 +153,7 @@ export function warningInstant(calendar: BusinessCalendar, clock: Clock, target:
 export async function recomputeTicketSla(tx: Executor, ticketId: string, at: Date = now()): Promise<TicketSlaComputation | null> {
   const result = await computeTicketSla(tx, ticketId, at);
   if (!result) return null;
-  const { clocks, policy, calendar, targets } = result;
+  const { clocks, policy } = result;
   await tx
     .update(tickets)
     .set({
@@ -149,7 +168,15 @@ export async function recomputeTicketSla(tx: Executor, ticketId: string, at: Dat
       (e) => `${e.metric}:${e.kind}:${e.cycle}`,
     ),
   );
-  const rows = slaMetrics.map((metric) => {
+  await upsertTimers(tx, timerRows(ticketId, result, fired, at));
+  await storeCycleResults(tx, ticketId, result);
+  return result;
+}
+
+/** One sla_timers row per metric: the pending instants (unless fired for the cycle) and the last result. */
+function timerRows(ticketId: string, result: TicketSlaComputation, fired: Set<string>, at: Date) {
+  const { clocks, policy, calendar, targets } = result;
+  return slaMetrics.map((metric) => {
     const clock = clocks?.[metric];
     const cycle = metric === "nextResponse" ? (clocks?.nextResponse.cycle ?? 0) : 1;
     const target = targets[targetKey[metric]];
@@ -169,6 +196,9 @@ export async function recomputeTicketSla(tx: Executor, ticketId: string, at: Dat
       computedAt: at,
     };
   });
+}
+
+async function upsertTimers(tx: Executor, rows: ReturnType<typeof timerRows>) {
   await tx
     .insert(slaTimers)
     .values(rows)
@@ -187,22 +217,121 @@ export async function recomputeTicketSla(tx: Executor, ticketId: string, at: Dat
         computedAt: sqlExcluded("computed_at"),
       },
     });
-  await storeCycleResults(tx, ticketId, result);
-  return result;
 }
 
-/** Rewrites the ticket's achieved next-response cycles (sla_cycle_results) from a computation. */
-async function storeCycleResults(tx: Executor, ticketId: string, result: TicketSlaComputation) {
+/** The achieved next-response cycles (sla_cycle_results rows) of a computation. */
+function cycleRows(ticketId: string, result: TicketSlaComputation) {
   const target = result.targets.nextResponseMinutes ?? null;
   const current = result.clocks?.nextResponse;
   const cycles = [...(result.nextResponseHistory ?? []), ...(current ? [current] : [])].filter(
     (c): c is NextResponseClock & { achievedAt: Date } => c.achievedAt !== null && c.state === "achieved" && c.cycle > 0,
   );
+  if (cycles.length === 0 || target === null) return [];
+  return cycles.map((c) => ({ ticketId, metric: "nextResponse", cycle: c.cycle, targetMinutes: target, elapsedMinutes: c.elapsedMinutes, achievedAt: c.achievedAt }));
+}
+
+/** Rewrites the ticket's achieved next-response cycles (sla_cycle_results) from a computation. */
+async function storeCycleResults(tx: Executor, ticketId: string, result: TicketSlaComputation) {
   await tx.delete(slaCycleResults).where(and(eq(slaCycleResults.ticketId, ticketId), eq(slaCycleResults.metric, "nextResponse")));
-  if (cycles.length === 0 || target === null) return;
-  await tx.insert(slaCycleResults).values(
-    cycles.map((c) => ({ ticketId, metric: "nextResponse", cycle: c.cycle, targetMinutes: target, elapsedMinutes: c.elapsedMinutes, achievedAt: c.achievedAt })),
-  );
+  const rows = cycleRows(ticketId, result);
+  if (rows.length) await tx.insert(slaCycleResults).values(rows);
+}
+
+const ROWS_PER_STATEMENT = 500;
+
+/**
+ * recomputeTicketSla for many tickets with a fixed number of statements (the SLA sweep after
+ * escalations changed priorities or groups; the background recompute): tickets, policies,
+ * calendars, public messages, status events and fired events are read with one statement each,
+ * the clocks computed in memory with the same functions, and the caches written with multi-row
+ * statements. Same results as calling recomputeTicketSla for each ticket.
+ */
+export async function recomputeTicketsSla(tx: Executor, ticketIds: string[], at: Date = now()): Promise<Map<string, TicketSlaComputation>> {
+  const out = new Map<string, TicketSlaComputation>();
+  const ids = [...new Set(ticketIds)];
+  if (ids.length === 0) return out;
+  const rows = await tx
+    .select({
+      id: tickets.id,
+      status: tickets.status,
+      priority: tickets.priority,
+      channel: tickets.channel,
+      groupId: tickets.groupId,
+      organizationId: tickets.organizationId,
+      createdAt: tickets.createdAt,
+      mergedIntoId: tickets.mergedIntoId,
+      plan: organizations.plan,
+    })
+    .from(tickets)
+    .innerJoin(organizations, eq(organizations.id, tickets.organizationId))
+    .where(inArray(tickets.id, ids));
+  if (rows.length === 0) return out;
+  const policies = rows.some((r) => !r.mergedIntoId) ? await tx.select().from(slaPolicies).where(eq(slaPolicies.active, true)) : [];
+  const chosen = new Map(rows.map((r) => [r.id, r.mergedIntoId ? null : policyOf(r, policies)]));
+  const calendarIds = [...new Set([...chosen.values()].filter((p): p is PolicyRow => !!p).map((p) => p.calendarId))];
+  const calendars = new Map((calendarIds.length ? await tx.select().from(businessCalendars).where(inArray(businessCalendars.id, calendarIds)) : []).map((c) => [c.id, c]));
+  const timed = rows.filter((r) => {
+    const p = chosen.get(r.id);
+    return p && calendars.has(p.calendarId);
+  });
+  const timedIds = timed.map((r) => r.id);
+  const messages = new Map<string, { at: Date; role: string | null }[]>();
+  const statuses = new Map<string, { at: Date; data: Record<string, unknown> }[]>();
+  if (timedIds.length) {
+    for (const m of await tx
+      .select({ ticketId: ticketMessages.ticketId, at: ticketMessages.createdAt, role: users.role })
+      .from(ticketMessages)
+      .leftJoin(users, eq(users.id, ticketMessages.authorId))
+      .where(and(inArray(ticketMessages.ticketId, timedIds), eq(ticketMessages.visibility, "public")))
+      .orderBy(asc(ticketMessages.ticketId), asc(ticketMessages.createdAt))) {
+      messages.set(m.ticketId, [...(messages.get(m.ticketId) ?? []), { at: m.at, role: m.role }]);
+    }
+    for (const e of await tx
+      .select({ ticketId: ticketEvents.ticketId, at: ticketEvents.at, data: ticketEvents.data })
+      .from(ticketEvents)
+      .where(and(inArray(ticketEvents.ticketId, timedIds), eq(ticketEvents.type, "status")))
+      .orderBy(asc(ticketEvents.ticketId), asc(ticketEvents.at), asc(ticketEvents.id))) {
+      statuses.set(e.ticketId, [...(statuses.get(e.ticketId) ?? []), { at: e.at, data: e.data }]);
+    }
+  }
+  for (const row of rows) {
+    const ticket = { id: row.id, status: row.status as TicketStatus, priority: row.priority, createdAt: row.createdAt };
+    const policy = chosen.get(row.id);
+    const calRow = policy ? calendars.get(policy.calendarId) : undefined;
+    out.set(
+      row.id,
+      policy && calRow
+        ? computeFrom(ticket, row.priority, policy, calRow, timelineFrom(ticket, messages.get(row.id) ?? [], statuses.get(row.id) ?? []), at)
+        : { ticket, policy: null, calendar: null, targets: {}, clocks: null, events: [], at },
+    );
+  }
+
+  const found = [...out.keys()];
+  const caches = [...out].map(([id, r]) => ({
+    id,
+    sla_policy_id: r.policy?.id ?? null,
+    first_response_due_at: r.clocks?.firstResponse.dueAt?.toISOString() ?? null,
+    next_response_due_at: r.clocks?.nextResponse.dueAt?.toISOString() ?? null,
+    resolution_due_at: r.clocks?.resolution.dueAt?.toISOString() ?? null,
+  }));
+  await tx.execute(sql`
+    update tickets t set sla_policy_id = x.sla_policy_id, first_response_due_at = x.first_response_due_at,
+           next_response_due_at = x.next_response_due_at, resolution_due_at = x.resolution_due_at
+    from jsonb_to_recordset(${JSON.stringify(caches)}::jsonb)
+      as x(id uuid, sla_policy_id uuid, first_response_due_at timestamptz, next_response_due_at timestamptz, resolution_due_at timestamptz)
+    where t.id = x.id`);
+  const fired = new Map<string, Set<string>>();
+  for (const e of await tx.select({ ticketId: slaEvents.ticketId, metric: slaEvents.metric, kind: slaEvents.kind, cycle: slaEvents.cycle }).from(slaEvents).where(inArray(slaEvents.ticketId, found))) {
+    const set = fired.get(e.ticketId) ?? new Set<string>();
+    set.add(`${e.metric}:${e.kind}:${e.cycle}`);
+    fired.set(e.ticketId, set);
+  }
+  const timers = [...out].flatMap(([id, r]) => timerRows(id, r, fired.get(id) ?? new Set(), at));
+  for (let i = 0; i < timers.length; i += ROWS_PER_STATEMENT) await upsertTimers(tx, timers.slice(i, i + ROWS_PER_STATEMENT));
+  await tx.delete(slaCycleResults).where(and(inArray(slaCycleResults.ticketId, found), eq(slaCycleResults.metric, "nextResponse")));
+  const cycles = [...out].flatMap(([id, r]) => cycleRows(id, r));
+  for (let i = 0; i < cycles.length; i += ROWS_PER_STATEMENT) await tx.insert(slaCycleResults).values(cycles.slice(i, i + ROWS_PER_STATEMENT));
+  return out;
 }
 
 function sqlExcluded(column: string) {

@@ -8,7 +8,7 @@ import { env } from "~/lib/env.server";
 import { now } from "~/lib/clock";
 import { log } from "~/lib/log.server";
 import { enqueueJob, registerJobHandler, registerPeriodicTask, type JobContext } from "../jobs/runner.server";
-import { openTicketIds, recomputeTicketSla } from "./apply.server";
+import { openTicketIds, recomputeTicketsSla } from "./apply.server";
 import { runSlaSweep, SLA_WEBHOOK_JOB } from "./sweep.server";
 import { checkWebhookTarget, safePost, TargetRefused } from "../webhooks/safe-fetch.server";
 import { webhookBody } from "./webhook";
@@ -59,7 +59,7 @@ export async function recomputeOpenTickets(ctx: Pick<JobContext, "db" | "signal"
       const ids = await openTicketIds(ctx.db, after, RECOMPUTE_BATCH);
       if (ids.length === 0) break;
       await ctx.db.transaction(async (tx) => {
-        for (const id of ids) await recomputeTicketSla(tx, id);
+        await recomputeTicketsSla(tx, ids);
       });
       done += ids.length;
       after = ids[ids.length - 1]!;

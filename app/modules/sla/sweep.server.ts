@@ -14,7 +14,7 @@ import { log } from "~/lib/log.server";
 import { enqueueEmails, type AnyEnqueueInput } from "../email/outbox.server";
 import { escapeSlack } from "../slack/format";
 import { SLACK_NOTIFY_JOB } from "../slack/constants";
-import { recomputeTicketSla } from "./apply.server";
+import { recomputeTicketsSla } from "./apply.server";
 import { conditionsMatch, slaMetricLabels, type SlaMetricName } from "./policy";
 import { emitTicketEvents, slaWebhookItems } from "../webhooks/emit.server";
 
@@ -146,7 +146,8 @@ export async function escalate(tx: Executor, fired: FiredSlaEvent[], at: Date, r
  * firings left it, exactly as a per-event loop would); then firings, notifications, outbox mails,
  * webhook/Slack jobs, ticket changes and timeline rows are written with multi-row statements.
  * The number of statements does not grow with the number of events (except one per
- * ROWS_PER_STATEMENT rows, and the SLA recompute of tickets whose priority or group changed).
+ * ROWS_PER_STATEMENT rows): the SLA recompute of tickets whose priority or group changed is
+ * batched too (recomputeTicketsSla).
  */
 export async function escalateBatch(tx: Executor, fired: FiredSlaEvent[], at: Date, rules?: RuleRow[]): Promise<EscalationOutcome> {
   const none: EscalationOutcome = { count: 0, ticketUpdates: [] };
@@ -355,8 +356,8 @@ export async function escalateBatch(tx: Executor, fired: FiredSlaEvent[], at: Da
       where t.id = x.id`);
   }
   for (const part of chunks(timelineRows)) await tx.insert(ticketEvents).values(part);
-  // A new priority or group may change the policy and the targets.
-  for (const id of touched) await recomputeTicketSla(tx, id, at);
+  // A new priority or group may change the policy and the targets (one batched recompute).
+  if (touched.size) await recomputeTicketsSla(tx, [...touched], at);
   return { count: confirmed.length, ticketUpdates };
 }
 
