@@ -261,18 +261,28 @@ describe("SLA sweep in bulk", () => {
     expect(timeline.filter((e) => e.ticketId === t2!.id).map((e) => e.type)).toEqual(["group", "escalation"]);
   });
 
-  it("raises priority in bulk and recomputes the SLA of the tickets it changed", async () => {
-    const batch = await dueTickets(5);
-    await db().insert(escalationRules).values({ name: "Raise", metric: "firstResponse", trigger: "breach", conditions: {}, actions: { raisePriority: true } });
+  it("raises priority in bulk and recomputes the SLA of the tickets it changed, in one go", async () => {
+    const batch = await dueTickets(50);
+    await db().insert(escalationRules).values({ name: "Raise", metric: "firstResponse", trigger: "breach", conditions: {}, actions: { raisePriority: true, reassignGroupId: otherGroupId } });
     testClock.freeze(T);
-    expect((await runSlaSweep(db(), T)).escalations).toBe(5);
+    const counting = await countingDatabase();
+    try {
+      counting.reset();
+      expect((await runSlaSweep(counting.db, T)).escalations).toBe(50);
+      // The sweep's ~20 statements plus ~10 for recomputing all 50 tickets (not ~8 per ticket).
+      expect(counting.statements()).toBeLessThanOrEqual(40);
+    } finally {
+      await counting.close();
+    }
     const after = await db().select().from(tickets).where(inArray(tickets.id, batch.map((t) => t.id)));
     // high has a 60-minute first-response target: due an hour after creation.
     for (const t of after) {
       expect(t.priority).toBe("high");
       expect(t.firstResponseDueAt?.toISOString()).toBe(new Date(T.getTime() - 4 * HOUR).toISOString());
     }
-    expect(await countWhere(ticketEvents, sql`type = 'priority'`)).toBe(5);
+    expect(after.every((t) => t.groupId === otherGroupId)).toBe(true);
+    expect(await countWhere(ticketEvents, sql`type = 'priority'`)).toBe(50);
+    expect(await countWhere(ticketEvents, sql`type = 'group'`)).toBe(50);
     // The recompute does not re-arm what already fired for the cycle.
     const [timer] = await db().select().from(slaTimers).where(and(eq(slaTimers.ticketId, batch[0]!.id), eq(slaTimers.metric, "firstResponse")));
     expect(timer!.dueAt).toBeNull();
