@@ -266,6 +266,8 @@ export async function recomputeTicketsSla(tx: Executor, ticketIds: string[], at:
     .innerJoin(organizations, eq(organizations.id, tickets.organizationId))
     .where(inArray(tickets.id, ids));
   if (rows.length === 0) return out;
+  // Rows are written in id order: the lock order of the one-by-one recompute job.
+  rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const policies = rows.some((r) => !r.mergedIntoId) ? await tx.select().from(slaPolicies).where(eq(slaPolicies.active, true)) : [];
   const chosen = new Map(rows.map((r) => [r.id, r.mergedIntoId ? null : policyOf(r, policies)]));
   const calendarIds = [...new Set([...chosen.values()].filter((p): p is PolicyRow => !!p).map((p) => p.calendarId))];

@@ -333,7 +333,9 @@ export async function escalateBatch(tx: Executor, fired: FiredSlaEvent[], at: Da
   }
   if (patches.size) {
     // Only the fields an escalation changed are set; version grows by one per changing firing.
-    const rows = [...patches].map(([id, p]) => ({
+    const rows = [...patches]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([id, p]) => ({
       id,
       set_group: p.groupId !== undefined,
       group_id: p.groupId ?? null,
