@@ -102,7 +102,9 @@ function aggregatesSql(f: ReportFilters): SQL {
   // the weeks, and the tickets whose previous achievement day lies before the range start.
   return sql`
     select 'week' as kind, to_char(date_trunc('week', r.start), 'YYYY-MM-DD') as key, 0 as tickets, ${sums}
-    from sla_rollup_blocks r where r.level = 0 and r.dim = 'all' and r.start >= ${f.from}::date and r.start <= ${f.to}::date group by 2
+    from generate_series(${f.from}::date, ${f.to}::date, interval '1 day') as d(day)
+      join sla_rollup_blocks r on r.level = 0 and r.dim = 'all' and r.start = d.day::date and r.key = ''
+    group by 2
     union all
     select r.dim as kind, r.key, sum(r.tickets)::int as tickets, ${sums}
     from sla_rollup_blocks r join (values ${blockList(f)}) as w(level, start) on r.level = w.level and r.start = w.start
@@ -127,12 +129,13 @@ export async function slaReportFromRollups(f: ReportFilters, weeks: string[]): P
         from a group by kind, key
       ), l as (
         select k.kind,
-          case k.kind when 'group' then coalesce(gr.name, 'No group') when 'agent' then coalesce(u.name, 'Unassigned') when 'organization' then o.name else k.key end as label,
+          case k.kind
+            when 'group' then coalesce((select gr.name from groups gr where k.key <> '' and gr.id = nullif(k.key, '')::uuid), 'No group')
+            when 'agent' then coalesce((select u.name from users u where k.key <> '' and u.id = nullif(k.key, '')::uuid), 'Unassigned')
+            when 'organization' then (select o.name from organizations o where o.id = k.key::uuid)
+            else k.key end as label,
           k.tickets, k.fr_total, k.fr_met, k.nr_total, k.nr_met, k.res_total, k.res_met, k.csat_total, k.csat_good
         from k
-          left join groups gr on gr.id = (case when k.kind = 'group' and k.key <> '' then k.key::uuid end)
-          left join users u on u.id = (case when k.kind = 'agent' and k.key <> '' then k.key::uuid end)
-          left join organizations o on o.id = (case when k.kind = 'organization' then k.key::uuid end)
       )
       select kind, label, sum(tickets)::int as tickets, sum(fr_total)::int as fr_total, sum(fr_met)::int as fr_met, sum(nr_total)::int as nr_total,
         sum(nr_met)::int as nr_met, sum(res_total)::int as res_total, sum(res_met)::int as res_met, sum(csat_total)::int as csat_total, sum(csat_good)::int as csat_good
@@ -214,38 +217,38 @@ async function rollupPercentiles(f: ReportFilters): Promise<SlaReport["percentil
     byMetric.set(r.metric, list);
   }
   const locate = (metric: SlaMetricName, rank: number) => byMetric.get(metric)!.find((b) => rank >= b.start && rank < b.start + b.n)!;
-  // The ranks percentile_cont needs (two per percentile), each as (bucket, offset in the bucket).
-  const ranks = new Map<string, { metric: SlaMetricName; rank: number; bucket: number; offset: number }>();
+  // The ranks percentile_cont needs (two adjacent ones per percentile), each read as (bucket,
+  // offset in the bucket, two values from there): usually one lookup per percentile.
+  const lookups = new Map<string, { metric: SlaMetricName; rank: number; bucket: number; offset: number }>();
+  const values = new Map<string, number>();
   for (const [metric, list] of byMetric) {
     const n = list.reduce((s, b) => s + b.n, 0);
     for (const p of [0.5, 0.9]) {
       const h = p * (n - 1);
       for (const rank of [Math.floor(h), Math.ceil(h)]) {
         const b = locate(metric, rank);
-        ranks.set(`${metric}:${rank}`, { metric, rank, bucket: b.bucket, offset: rank - b.start });
+        if (b.bucket < 0) values.set(`${metric}:${rank}`, 0); // bucket -1 holds exactly 0
+        else if (!lookups.has(`${metric}:${rank - 1}`) || locate(metric, rank - 1).bucket !== b.bucket) lookups.set(`${metric}:${rank}`, { metric, rank, bucket: b.bucket, offset: rank - b.start });
       }
     }
   }
-  const values = new Map<string, number>();
-  const lookups = [...ranks.values()].filter((r) => r.bucket >= 0); // bucket -1 holds exactly 0
-  for (const r of ranks.values()) if (r.bucket < 0) values.set(`${r.metric}:${r.rank}`, 0);
-  if (lookups.length) {
+  if (lookups.size) {
     const filters: SQL[] = [sql`t.merged_into_id is null`];
     if (f.groupId) filters.push(sql`t.group_id = ${f.groupId}::uuid`);
     if (f.organizationId) filters.push(sql`t.organization_id = ${f.organizationId}::uuid`);
-    const rows = rowsOf<{ metric: SlaMetricName; rank: number; v: number | null }>(
+    const rows = rowsOf<{ metric: SlaMetricName; rank: number; v: number[] }>(
       await database.execute(sql`
-        select w.metric, w.rank, (
+        select w.metric, w.rank, array(
           select s.elapsed_minutes from sla_timers s join tickets t on t.id = s.ticket_id
           where s.metric = w.metric and sla_elapsed_bucket(s.elapsed_minutes) = w.bucket and s.achieved_at is not null
             and s.achieved_at >= ${f.from}::date and s.achieved_at < ${f.to}::date + 1 and ${sql.join(filters, sql` and `)}
-          order by s.elapsed_minutes offset w.k limit 1) as v
+          order by s.elapsed_minutes offset w.k limit 2) as v
         from (values ${sql.join(
-          lookups.map((r) => sql`(${r.metric}::text, ${r.rank}::int, ${r.bucket}::int, ${r.offset}::int)`),
+          [...lookups.values()].map((r) => sql`(${r.metric}::text, ${r.rank}::int, ${r.bucket}::int, ${r.offset}::int)`),
           sql`, `,
         )}) as w(metric, rank, bucket, k)`),
     );
-    for (const r of rows) if (r.v !== null) values.set(`${r.metric}:${Number(r.rank)}`, Number(r.v));
+    for (const r of rows) r.v.forEach((v, i) => values.set(`${r.metric}:${Number(r.rank) + i}`, Number(v)));
   }
   const out: SlaReport["percentiles"] = {};
   for (const [metric, list] of byMetric) {
