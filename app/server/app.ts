@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { createRequestHandler } from "@react-router/express";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
+import type { ServerBuild } from "react-router";
 import { env } from "~/lib/env.server";
 import { databaseHandle } from "~/lib/db.server";
 import { errorFields, log } from "~/lib/log.server";
@@ -85,10 +86,10 @@ app.use((req: Request, res: Response, next: NextFunction) => {
   next();
 });
 
-app.all(
-  "/{*splat}",
+const loadServerBuild = () => import("virtual:react-router/server-build");
+const reactRouterHandler = (build: ServerBuild | (() => Promise<ServerBuild>)) =>
   createRequestHandler({
-    build: () => import("virtual:react-router/server-build"),
+    build,
     mode: process.env.NODE_ENV,
     async getLoadContext(req, res) {
       const { context, setCookie } = await resolveRequestContext(req.get("cookie"), {
@@ -99,7 +100,24 @@ app.all(
       if (setCookie) res.append("Set-Cookie", setCookie);
       return context;
     },
-  }),
+  });
+// React Router re-derives its route tree (createStaticHandler: flatten and rank every route)
+// on every request when `build` is a function, and the dynamic import() itself goes through the
+// module loader (tsx's hooks thread in production) each time: ~1 ms of CPU per request. That
+// is for the dev server's hot reload; in production the build is loaded once and the handler
+// reused. (Not a top-level await: the server build imports this chunk, a cycle.)
+let productionHandler: Promise<ReturnType<typeof reactRouterHandler>> | undefined;
+app.all(
+  "/{*splat}",
+  dev
+    ? reactRouterHandler(loadServerBuild)
+    : (req: Request, res: Response, next: NextFunction) => {
+        productionHandler ??= loadServerBuild().then(reactRouterHandler, (error: unknown) => {
+          productionHandler = undefined;
+          throw error;
+        });
+        productionHandler.then((handler) => handler(req, res, next), next);
+      },
 );
 
 // Anything that escaped React Router (a failed session lookup while the database is down):
