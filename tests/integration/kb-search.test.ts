@@ -1,10 +1,12 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { kbSearches } from "../../db/schema";
 import { db } from "~/lib/db.server";
-import { countMatches, didYouMean, hasTrigramExtension, logSearch, searchArticles, suggestArticles } from "~/modules/kb/search.server";
+import { countMatches, didYouMean, hasTrigramExtension, logSearch, SEARCH_RESULT_CAP, searchArticles, suggestArticles } from "~/modules/kb/search.server";
+import { loader as searchLoader } from "~/routes/help/search";
 import { createKbArticle } from "../../db/seed/kb";
 import { createUser } from "../support/factories";
+import { call, getRequest } from "../support/requests";
 
 let customer: { id: string; role: "customer" };
 let agent: { id: string; role: "agent" };
@@ -98,5 +100,82 @@ describe("help-center search", () => {
     expect(await didYouMean(customer, "samll")).toBe("saml");
     expect(await didYouMean(null, "zzzzzz")).toBeNull();
     expect(typeof (await hasTrigramExtension())).toBe("boolean");
+  });
+});
+
+describe("a word in more articles than the result cap", () => {
+  const DAY = 86_400_000;
+  const now = Date.now();
+  const bodyOnly = SEARCH_RESULT_CAP + 150;
+
+  beforeAll(async () => {
+    // 1,150 newer public articles with "zephyr" only in the body (several times in some, so ranks differ) …
+    await db().execute(sql`
+      insert into kb_articles (slug, title, body, status, visibility, updated_at, created_at)
+      select 'zephyr-body-' || g, 'Wind notes ' || g,
+             case when g % 7 = 0 then 'The zephyr blows. Another zephyr. A third zephyr.' else 'A zephyr blows through the valley ' || g || '.' end,
+             'published', 'public', ${new Date(now - DAY).toISOString()}::timestamptz - g * interval '1 minute', now()
+      from generate_series(1, ${bodyOnly}) g`);
+    // … older articles with it in the title, which a newest-first bound alone would drop …
+    for (const [slug, days] of [["zephyr-title-old", 400], ["zephyr-title-older", 500]] as const)
+      await createKbArticle(db(), { slug, title: `Zephyr configuration ${slug}`, body: "How to set it up.", updatedAt: new Date(now - days * DAY) });
+    // … and the newest title matches of all, which only some readers may see.
+    await createKbArticle(db(), { slug: "zephyr-customers", title: "Zephyr for customers", body: "Signed-in customers only.", visibility: "customers", updatedAt: new Date(now) });
+    await createKbArticle(db(), { slug: "zephyr-internal", title: "Zephyr internal runbook", body: "Staff only.", visibility: "internal", updatedAt: new Date(now) });
+    await createKbArticle(db(), { slug: "zephyr-draft", title: "Zephyr draft", body: "Not yet.", status: "draft", updatedAt: new Date(now) });
+    await createKbArticle(db(), { slug: "zephyr-archived", title: "Zephyr archived", body: "Gone.", status: "archived", updatedAt: new Date(now) });
+    await db().execute(sql`analyze kb_articles`);
+  });
+
+  it("reports the capped total and pages through exactly the first CAP results", async () => {
+    const first = await searchArticles(null, "zephyr");
+    expect(first.total).toBe(SEARCH_RESULT_CAP);
+    expect(first.totalIsCapped).toBe(true);
+    const last = await searchArticles(null, "zephyr", { page: SEARCH_RESULT_CAP / 10 });
+    expect(last.hits).toHaveLength(10);
+    const past = await searchArticles(null, "zephyr", { page: SEARCH_RESULT_CAP / 10 + 1 });
+    expect(past.hits).toEqual([]);
+    expect(past.total).toBe(SEARCH_RESULT_CAP);
+    expect(past.totalIsCapped).toBe(true);
+    // Pages do not overlap: the candidate set and its order are the same for every page.
+    const ids = new Set<string>();
+    for (const page of [1, 2, 3, 50, 100]) for (const hit of (await searchArticles(null, "zephyr", { page })).hits) ids.add(hit.id);
+    expect(ids.size).toBe(50);
+  });
+
+  it("still ranks title matches (even old ones) above body matches, then by rank", async () => {
+    const { hits } = await searchArticles(null, "zephyr");
+    expect(hits.slice(0, 2).map((h) => h.slug).sort()).toEqual(["zephyr-title-old", "zephyr-title-older"]);
+    // Then the body matches that use the word most (every 7th), whatever their age.
+    expect(hits.slice(2).every((h) => /^zephyr-body-\d+$/.test(h.slug) && Number(h.slug.split("-").pop()) % 7 === 0)).toBe(true);
+    for (let i = 1; i < hits.length; i++) expect(hits[i - 1]!.rank).toBeGreaterThanOrEqual(hits[i]!.rank);
+  });
+
+  it("keeps visibility, drafts and archived articles out of the capped path too", async () => {
+    const slugsOf = async (reader: Parameters<typeof searchArticles>[0]) => (await searchArticles(reader, "zephyr")).hits.map((h) => h.slug);
+    const anonymous = await slugsOf(null);
+    expect(anonymous.filter((s) => !s.startsWith("zephyr-body-")).sort()).toEqual(["zephyr-title-old", "zephyr-title-older"]);
+    expect((await slugsOf(customer)).slice(0, 3).sort()).toEqual(["zephyr-customers", "zephyr-title-old", "zephyr-title-older"]);
+    expect((await slugsOf(agent)).slice(0, 4).sort()).toEqual(["zephyr-customers", "zephyr-internal", "zephyr-title-old", "zephyr-title-older"]);
+    for (const reader of [null, customer, agent]) {
+      // Every result the pager can reach, in one page.
+      const all = new Set((await searchArticles(reader, "zephyr", { pageSize: SEARCH_RESULT_CAP })).hits.map((h) => h.slug));
+      expect(all.size).toBe(SEARCH_RESULT_CAP);
+      expect([...all].filter((s) => s === "zephyr-draft" || s === "zephyr-archived")).toEqual([]);
+      expect(all.has("zephyr-internal")).toBe(reader === agent);
+    }
+  });
+
+  it("counts up to a limit when asked (did-you-mean only needs one)", async () => {
+    expect(await countMatches(null, "zephyr")).toBe(bodyOnly + 2);
+    expect(await countMatches(customer, "zephyr")).toBe(bodyOnly + 3);
+    expect(await countMatches(null, "zephyr", undefined, 1)).toBe(1);
+  });
+
+  it("shows '1,000+ articles found' on the search page", async () => {
+    const res = await call(searchLoader, getRequest("/help/search?q=zephyr"));
+    const data = res.data as { total: number; totalIsCapped: boolean; hits: unknown[] };
+    expect(data).toMatchObject({ total: SEARCH_RESULT_CAP, totalIsCapped: true });
+    expect(data.hits).toHaveLength(10);
   });
 });

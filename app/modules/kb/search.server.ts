@@ -1,9 +1,10 @@
 /**
  * Help-center search: websearch_to_tsquery over the stored, weighted tsvector (GIN index),
  * ordered by ts_rank, with ts_headline snippets whose highlights are rendered safely. Every
- * query is limited to what the reader may see.
+ * query is limited to what the reader may see. A word in more than SEARCH_RESULT_CAP readable
+ * articles ranks a bounded candidate set (title matches first) and reports "1,000+".
  */
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { db, rowsOf } from "~/lib/db.server";
 import { kbSearches } from "../../../db/schema";
 import { articlePath, HELP_DEFAULT_LOCALE } from "./locales";
@@ -39,7 +40,10 @@ export interface SearchHit {
 
 export interface SearchResult {
   query: string;
+  /** The number of matches, at most SEARCH_RESULT_CAP. */
   total: number;
+  /** More than SEARCH_RESULT_CAP articles match: show "1,000+", page through the first CAP. */
+  totalIsCapped: boolean;
   hits: SearchHit[];
   page: number;
   pageSize: number;
@@ -51,165 +55,228 @@ function visibilityArray(reader: KbReader) {
   return sql`array[${sql.join(readableVisibilities(reader).map((v) => sql`${v}`), sql`, `)}]::kb_visibility[]`;
 }
 
-/** Runs a search for this reader. Page numbers start at 1. */
-export async function searchArticles(reader: KbReader, rawQuery: string, options: { page?: number; pageSize?: number; locale?: string } = {}): Promise<SearchResult> {
-  const query = stripControl(rawQuery).trim().slice(0, 200);
-  const pageSize = options.pageSize ?? 10;
-  const page = Math.max(1, options.page ?? 1);
-  if (!query) return { query, total: 0, hits: [], page, pageSize };
-  if (options.locale && options.locale !== HELP_DEFAULT_LOCALE) return searchTranslated(reader, query, options.locale, page, pageSize);
-  const vis = visibilityArray(reader);
-  const rows = rowsOf<{
-    id: string;
-    slug: string;
-    title: string;
-    summary: string;
-    category_name: string | null;
-    updated_at: string | Date;
-    rank: number;
-    snippet: string;
-    total: number | string;
-  }>(
-    await db().execute(sql`
-      with q as (select websearch_to_tsquery('english', ${query}) as query),
-      page as (
-        -- One pass over the matches: rank, total (window count) and the page, without the bodies.
-        select a.id, ts_rank(a.search_vector, q.query) as rank, a.updated_at, count(*) over () as total, q.query as query
-        from kb_articles a, q
-        where a.search_vector @@ q.query
-          and a.status = 'published'
-          and a.visibility = any(${vis})
-        order by rank desc, a.updated_at desc, a.id
-        limit ${pageSize} offset ${(page - 1) * pageSize}
-      )
-      select p.id, a.slug, a.title, a.summary, c.name as category_name, p.updated_at, p.rank, p.total,
-             ts_headline('english',
-               regexp_replace(a.summary || ' ' || a.body, '[#*\`>|_~]+|\\]\\([^)]*\\)|[\\[\\]]|[\\u0001-\\u0008]', ' ', 'g'),
-               p.query, ${HEADLINE_OPTIONS}) as snippet
-      from page p
-      join kb_articles a on a.id = p.id
-      left join kb_categories c on c.id = a.category_id
-      order by p.rank desc, p.updated_at desc, p.id
-    `),
-  );
-  let total = rows.length ? Number(rows[0]!.total) : 0;
-  if (!rows.length && page > 1) total = await countMatches(reader, query);
+/**
+ * The most results a search reports and pages through (100 pages of 10, the pager's limit). A
+ * search matching more reports "1,000+" and ranks a bounded candidate set instead of every match:
+ * the CAP most recently updated articles whose title matches, and — only while those are fewer
+ * than CAP — the CAP most recently updated matches of any kind. A term found in half of 50,000
+ * articles then costs a walk down two indexes instead of ranking 25,000 vectors. Up to CAP matches
+ * (nearly every real search) every match is ranked, exactly as before.
+ */
+export const SEARCH_RESULT_CAP = 1000;
+
+/** Where one kind of hit comes from: the articles themselves, or their translations in a locale. */
+interface MatchSource {
+  /** 0 for hits in the reader's language, 1 for default-language fallbacks (listed after). */
+  fallback: 0 | 1;
+  /** The query, inline (not a CTE) so that the planner estimates how common its words are. */
+  query: SQL;
+  /** Rows to search; `a` is always kb_articles (status and visibility are the article's). */
+  from: SQL;
+  vector: SQL;
+  titleVector: SQL;
+  updatedAt: SQL;
+  /** The walk's tie-breaker after updated_at (the recency index's second column). */
+  tieBreak: SQL;
+  /** The translation's id, or null for an article hit. */
+  tid: SQL;
+  /** Conditions besides the reader's visibility and the query. */
+  where: SQL;
+}
+
+function articleSource(query: string, fallbackFor?: string): MatchSource {
   return {
-    query,
-    total,
-    page,
-    pageSize,
-    hits: rows.map((r) => ({
-      id: r.id,
-      slug: r.slug,
-      title: r.title,
-      summary: r.summary,
-      categoryName: r.category_name,
-      updatedAt: new Date(r.updated_at).toISOString(),
-      rank: Number(r.rank),
-      snippetHtml: highlightToHtml(r.snippet),
-      locale: HELP_DEFAULT_LOCALE,
-      href: articlePath(r.slug),
-    })),
+    fallback: fallbackFor ? 1 : 0,
+    query: sql`websearch_to_tsquery('english', ${query})`,
+    from: sql`kb_articles a`,
+    vector: sql`a.search_vector`,
+    titleVector: sql`a.title_vector`,
+    updatedAt: sql`a.updated_at`,
+    tieBreak: sql`a.id`,
+    tid: sql`null::uuid`,
+    where: fallbackFor
+      ? sql`not exists (select 1 from kb_article_translations x where x.article_id = a.id and x.locale = ${fallbackFor})`
+      : sql`true`,
+  };
+}
+
+function translationSource(query: string, locale: string, config: string): MatchSource {
+  return {
+    fallback: 0,
+    query: sql`websearch_to_tsquery(${config}::regconfig, ${query})`,
+    from: sql`kb_article_translations t join kb_articles a on a.id = t.article_id`,
+    vector: sql`t.search_vector`,
+    titleVector: sql`t.title_vector`,
+    updatedAt: sql`t.updated_at`,
+    tieBreak: sql`t.id`,
+    tid: sql`t.id`,
+    where: sql`t.locale = ${locale}`,
   };
 }
 
 /**
- * The matches of a search in a translation locale: the translations in that locale (their own
- * tsvector, the language's configuration), then default-language articles that have no
- * translation in it (english configuration) as a fallback. Both limited to readable articles.
+ * The candidates of one source (CTEs named s<i>_titled, s<i>_recent, s<i>, s<i>_total): title
+ * matches newest first, then (only when fewer than CAP) matches of any kind newest first, each
+ * ranked as it is read; s<i>_total is the number of matches, or CAP + 1 when there are more.
+ * The planner walks the recency index for a common word and reads the GIN index for a rare one.
  */
-async function translatedMatches(reader: KbReader, query: string, locale: string) {
-  const config = await searchConfigFor(locale);
-  const vis = visibilityArray(reader);
+function sourceCandidates(source: MatchSource, i: number, vis: SQL): SQL {
+  const n = sql.raw(`s${i}`);
+  // Literals, not parameters: the planner needs the limit to cost the index walk against the GIN index.
+  const cap = sql.raw(String(SEARCH_RESULT_CAP));
+  const capPlusOne = sql.raw(String(SEARCH_RESULT_CAP + 1));
+  const titled = sql.raw(`s${i}_titled`);
+  const recent = sql.raw(`s${i}_recent`);
+  const columns = sql`a.id, ${source.tid} as tid, ${source.updatedAt} as updated_at, ts_rank(${source.vector}, ${source.query}) as rank`;
+  const readable = sql`a.status = 'published' and a.visibility = any(${vis}) and ${source.where}`;
+  // "nulls last" as in the recency indexes (drizzle's .desc()); updated_at is never null anyway.
+  const order = sql`order by ${source.updatedAt} desc nulls last, ${source.tieBreak}`;
   return sql`
-    with qt as (select websearch_to_tsquery(${config}::regconfig, ${query}) as query),
-    qd as (select websearch_to_tsquery('english', ${query}) as query),
-    matches as (
-      select a.id, t.id as tid, ts_rank(t.search_vector, qt.query) as rank, t.updated_at, 0 as fallback, qt.query as query
-      from kb_article_translations t
-      join kb_articles a on a.id = t.article_id, qt
-      where t.locale = ${locale} and t.search_vector @@ qt.query
-        and a.status = 'published' and a.visibility = any(${vis})
-      union all
-      select a.id, null::uuid as tid, ts_rank(a.search_vector, qd.query) as rank, a.updated_at, 1 as fallback, qd.query as query
-      from kb_articles a, qd
-      where a.search_vector @@ qd.query
-        and a.status = 'published' and a.visibility = any(${vis})
-        and not exists (select 1 from kb_article_translations x where x.article_id = a.id and x.locale = ${locale})
+    ${titled} as (
+      select ${columns} from ${source.from}
+      where ${source.titleVector} @@ ${source.query} and ${source.vector} @@ ${source.query} and ${readable}
+      ${order} limit ${capPlusOne}
+    ),
+    ${recent} as (
+      select ${columns} from ${source.from}
+      where ${source.vector} @@ ${source.query} and ${readable}
+      ${order} limit ${capPlusOne}
+    ),
+    ${n} as (
+      select * from ${titled}
+      union
+      select * from ${recent} where (select count(*) from ${titled}) <= ${cap}
+    ),
+    ${sql.raw(`s${i}_total`)} as (
+      select case when (select count(*) from ${titled}) > ${cap} then ${capPlusOne}
+             else (select count(*) from ${recent}) end as n
     )`;
 }
 
-async function searchTranslated(reader: KbReader, query: string, locale: string, page: number, pageSize: number): Promise<SearchResult> {
-  const rows = rowsOf<{
-    id: string;
-    slug: string;
-    title: string;
-    summary: string;
-    category_name: string | null;
-    updated_at: string | Date;
-    rank: number;
-    snippet: string;
-    total: number | string;
-    fallback: number;
-  }>(
+interface PageRow {
+  id: string | null;
+  slug: string;
+  title: string;
+  summary: string;
+  category_name: string | null;
+  updated_at: string | Date;
+  rank: number;
+  snippet: string;
+  fallback: number;
+  total: number | string;
+}
+
+/**
+ * One page of ranked hits from the given sources, in one statement: candidates, their order
+ * (hits in the reader's language first, then by rank, newest, id), the page, its snippets, and
+ * the capped total — on a row of its own when the page is past the end.
+ */
+async function rankedPage(reader: KbReader, query: string, sources: MatchSource[], locale: string, page: number, pageSize: number): Promise<SearchResult> {
+  const vis = visibilityArray(reader);
+  const offset = (page - 1) * pageSize;
+  const limit = Math.max(0, Math.min(pageSize, SEARCH_RESULT_CAP - offset));
+  const rows = rowsOf<PageRow>(
     await db().execute(sql`
-      ${await translatedMatches(reader, query, locale)},
+      with ${sql.join(
+        sources.map((s, i) => sourceCandidates(s, i, vis)),
+        sql`,`,
+      )},
       page as (
-        select m.id, m.tid, m.rank, m.updated_at, m.fallback, m.query, count(*) over () as total
-        from matches m
-        order by m.fallback, m.rank desc, m.updated_at desc, m.id
-        limit ${pageSize} offset ${(page - 1) * pageSize}
-      )
-      select p.id, coalesce(t.slug, a.slug) as slug, coalesce(t.title, a.title) as title, coalesce(nullif(t.summary, ''), a.summary) as summary,
-             c.name as category_name, p.updated_at, p.rank, p.total, p.fallback,
-             ts_headline(coalesce(t.search_config, 'english'::regconfig),
-               regexp_replace(coalesce(t.summary, a.summary) || ' ' || coalesce(t.body, a.body), '[#*\`>|_~]+|\\]\\([^)]*\\)|[\\[\\]]|[\\u0001-\\u0008]', ' ', 'g'),
-               p.query, ${HEADLINE_OPTIONS}) as snippet
-      from page p
-      join kb_articles a on a.id = p.id
-      left join kb_article_translations t on t.id = p.tid
-      left join kb_categories c on c.id = a.category_id
-      order by p.fallback, p.rank desc, p.updated_at desc, p.id
+        select * from (${sql.join(
+          sources.map((s, i) => sql`select ${sql.raw(String(s.fallback))} as fallback, * from ${sql.raw(`s${i}`)}`),
+          sql` union all `,
+        )}) candidates
+        order by fallback, rank desc, updated_at desc, id
+        limit ${limit} offset ${offset}
+      ),
+      totals as (select ${sql.join(
+        sources.map((_, i) => sql`(select n from ${sql.raw(`s${i}_total`)})`),
+        sql` + `,
+      )} as total)
+      select totals.total, hit.* from totals left join (
+        select p.id, p.fallback, p.rank, p.updated_at, c.name as category_name,
+               coalesce(t.slug, a.slug) as slug, coalesce(t.title, a.title) as title,
+               coalesce(nullif(t.summary, ''), a.summary) as summary,
+               ts_headline(coalesce(t.search_config, 'english'::regconfig),
+                 regexp_replace(coalesce(t.summary, a.summary) || ' ' || coalesce(t.body, a.body), '[#*\`>|_~]+|\\]\\([^)]*\\)|[\\[\\]]|[\\u0001-\\u0008]', ' ', 'g'),
+                 case p.fallback ${sql.join(
+                   sources.map((s) => sql`when ${sql.raw(String(s.fallback))} then ${s.query}`),
+                   sql` `,
+                 )} end, ${HEADLINE_OPTIONS}) as snippet
+        from page p
+        join kb_articles a on a.id = p.id
+        left join kb_article_translations t on t.id = p.tid
+        left join kb_categories c on c.id = a.category_id
+      ) hit on true
+      order by hit.fallback, hit.rank desc, hit.updated_at desc, hit.id
     `),
   );
-  let total = rows.length ? Number(rows[0]!.total) : 0;
-  if (!rows.length && page > 1) total = await countMatches(reader, query, locale);
+  const count = Number(rows[0]?.total ?? 0);
   return {
     query,
-    total,
+    total: Math.min(count, SEARCH_RESULT_CAP),
+    totalIsCapped: count > SEARCH_RESULT_CAP,
     page,
     pageSize,
-    hits: rows.map((r) => {
-      const hitLocale = Number(r.fallback) ? HELP_DEFAULT_LOCALE : locale;
-      return {
-        id: r.id,
-        slug: r.slug,
-        title: r.title,
-        summary: r.summary,
-        categoryName: r.category_name,
-        updatedAt: new Date(r.updated_at).toISOString(),
-        rank: Number(r.rank),
-        snippetHtml: highlightToHtml(r.snippet),
-        locale: hitLocale,
-        href: articlePath(r.slug, hitLocale),
-      };
-    }),
+    hits: rows
+      .filter((r): r is PageRow & { id: string } => r.id !== null)
+      .map((r) => {
+        const hitLocale = Number(r.fallback) ? HELP_DEFAULT_LOCALE : locale;
+        return {
+          id: r.id,
+          slug: r.slug,
+          title: r.title,
+          summary: r.summary,
+          categoryName: r.category_name,
+          updatedAt: new Date(r.updated_at).toISOString(),
+          rank: Number(r.rank),
+          snippetHtml: highlightToHtml(r.snippet),
+          locale: hitLocale,
+          href: articlePath(r.slug, hitLocale),
+        };
+      }),
   };
 }
 
-export async function countMatches(reader: KbReader, query: string, locale: string = HELP_DEFAULT_LOCALE): Promise<number> {
-  if (locale !== HELP_DEFAULT_LOCALE) {
-    const [row] = rowsOf<{ n: number | string }>(await db().execute(sql`${await translatedMatches(reader, query, locale)} select count(*) as n from matches`));
-    return Number(row?.n ?? 0);
-  }
-  const [row] = rowsOf<{ n: number | string }>(
-    await db().execute(sql`
-      select count(*) as n from kb_articles a
-      where a.search_vector @@ websearch_to_tsquery('english', ${query})
-        and a.status = 'published' and a.visibility = any(${visibilityArray(reader)})
-    `),
-  );
+/**
+ * Runs a search for this reader. Page numbers start at 1. In a translation locale, the
+ * translations in that locale come first (their own tsvector and the language's configuration),
+ * then default-language articles without a translation in it; both limited to readable articles.
+ */
+export async function searchArticles(reader: KbReader, rawQuery: string, options: { page?: number; pageSize?: number; locale?: string } = {}): Promise<SearchResult> {
+  const query = stripControl(rawQuery).trim().slice(0, 200);
+  const pageSize = options.pageSize ?? 10;
+  const page = Math.max(1, options.page ?? 1);
+  const locale = options.locale ?? HELP_DEFAULT_LOCALE;
+  if (!query) return { query, total: 0, totalIsCapped: false, hits: [], page, pageSize };
+  const sources =
+    locale === HELP_DEFAULT_LOCALE
+      ? [articleSource(query)]
+      : [translationSource(query, locale, await searchConfigFor(locale)), articleSource(query, locale)];
+  return rankedPage(reader, query, sources, locale, page, pageSize);
+}
+
+/**
+ * How many articles this reader would find, counting at most `upTo` (a "did you mean" only asks
+ * whether there is one: counting every match of a common word is what the cap avoids). In a
+ * translation locale: the translations in it plus the untranslated default-language articles.
+ */
+export async function countMatches(reader: KbReader, query: string, locale: string = HELP_DEFAULT_LOCALE, upTo = Number.MAX_SAFE_INTEGER): Promise<number> {
+  const vis = visibilityArray(reader);
+  const articles = sql`
+    select a.id from kb_articles a
+    where a.search_vector @@ websearch_to_tsquery('english', ${query})
+      and a.status = 'published' and a.visibility = any(${vis})`;
+  const matches =
+    locale === HELP_DEFAULT_LOCALE
+      ? articles
+      : sql`
+        select a.id from kb_article_translations t join kb_articles a on a.id = t.article_id
+        where t.locale = ${locale} and t.search_vector @@ websearch_to_tsquery(${await searchConfigFor(locale)}::regconfig, ${query})
+          and a.status = 'published' and a.visibility = any(${vis})
+        union all
+        ${articles} and not exists (select 1 from kb_article_translations x where x.article_id = a.id and x.locale = ${locale})`;
+  const [row] = rowsOf<{ n: number | string }>(await db().execute(sql`select count(*) as n from (${matches} limit ${upTo}) m`));
   return Number(row?.n ?? 0);
 }
 
@@ -316,5 +383,5 @@ export async function didYouMean(reader: KbReader, rawQuery: string, locale: str
   if (!corrections.size) return null;
   const corrected = applyCorrections(query, corrections);
   if (corrected === query) return null;
-  return (await countMatches(reader, corrected, locale)) > 0 ? corrected : null;
+  return (await countMatches(reader, corrected, locale, 1)) > 0 ? corrected : null;
 }

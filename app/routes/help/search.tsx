@@ -32,7 +32,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 }
 
 export default function HelpSearch({ loaderData }: Route.ComponentProps) {
-  const { query, hits, total, page, pageSize, suggestion, isCustomer, signedIn, locale } = loaderData;
+  const { query, hits, total, totalIsCapped, page, pageSize, suggestion, isCustomer, signedIn, locale } = loaderData;
   const pages = Math.ceil(total / pageSize);
   const pageLink = (p: number) => `/help/search?${new URLSearchParams({ q: query, page: String(p) })}`;
   return (
@@ -44,7 +44,7 @@ export default function HelpSearch({ loaderData }: Route.ComponentProps) {
       <div className="page-header">
         <div>
           <h1>{query ? <>Results for “{query}”</> : "Search the help center"}</h1>
-          {query ? <p>{total === 1 ? "1 article found" : `${total} articles found`}</p> : null}
+          {query ? <p>{totalIsCapped ? `${total.toLocaleString("en")}+ articles found` : total === 1 ? "1 article found" : `${total.toLocaleString("en")} articles found`}</p> : null}
         </div>
       </div>
       <KbSearchForm defaultValue={query} />
