@@ -1,6 +1,9 @@
 // The SLA sweep: finds new warnings and breaches with set-based SQL over the pending instants of
 // sla_timers (partial indexes), records each once in sla_events (unique per ticket, metric, kind
 // and cycle), writes the timeline and runs the matching escalation rules exactly once each.
+// Everything is set-based per batch: the rules are evaluated in memory over the batch and their
+// effects written with multi-row statements, so a batch costs a fixed number of statements
+// whatever its size (tests/integration/sla-sweep-batch.test.ts counts them).
 //
 // Safe with several sweepers at once: rows are claimed with FOR UPDATE SKIP LOCKED and cleared in
 // the same statement; the unique sla_events and escalation_firings rows make every event and
