@@ -1,3 +1,4 @@
+import { dateTimeFormat } from "~/lib/intl";
 import { useEffect, useState } from "react";
 import { formatDuration } from "~/modules/sla/policy";
 
@@ -25,7 +26,7 @@ export function SlaStateBadge({ state }: { state: SlaState }) {
 
 function formatInZone(iso: string, timeZone: string): string {
   try {
-    return new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZoneName: "short" }).format(new Date(iso));
+    return dateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZoneName: "short" }).format(new Date(iso));
   } catch {
     return new Date(iso).toISOString().slice(0, 16).replace("T", " ") + " UTC";
   }

@@ -1,3 +1,4 @@
+import { dateTimeFormat } from "~/lib/intl";
 import { createContext, useContext } from "react";
 
 /** The signed-in person's time zone (users.time_zone), or UTC for visitors. */
@@ -13,9 +14,9 @@ export function formatDateTime(value: string | Date, timeZone: string): string {
   const date = typeof value === "string" ? new Date(value) : value;
   const options: Intl.DateTimeFormatOptions = { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" };
   try {
-    return new Intl.DateTimeFormat("en-GB", { ...options, timeZone }).format(date);
+    return dateTimeFormat("en-GB", { ...options, timeZone }).format(date);
   } catch {
-    return new Intl.DateTimeFormat("en-GB", { ...options, timeZone: "UTC" }).format(date);
+    return dateTimeFormat("en-GB", { ...options, timeZone: "UTC" }).format(date);
   }
 }
 

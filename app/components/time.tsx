@@ -1,3 +1,4 @@
+import { relativeTimeFormat } from "~/lib/intl";
 import { formatDateTime, useTimeZone } from "./time-zone";
 
 /** A time shown relative ("3 hours ago") with the exact time, in the viewer's time zone, on hover. */
@@ -14,7 +15,7 @@ export function RelativeTime({ value, now = Date.now() }: { value: string | Date
 export function relative(at: number, now: number): string {
   const diff = Math.round((at - now) / 1000);
   const abs = Math.abs(diff);
-  const fmt = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+  const fmt = relativeTimeFormat("en", { numeric: "auto" });
   if (abs < 45) return "just now";
   if (abs < 45 * 60) return fmt.format(Math.round(diff / 60), "minute");
   if (abs < 22 * 3600) return fmt.format(Math.round(diff / 3600), "hour");
