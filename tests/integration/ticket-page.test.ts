@@ -6,18 +6,19 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Logger } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { businessCalendars, feedbackItems, groupMembers, groups, notifications, slaPolicies, slaTimers, tickets } from "../../db/schema";
+import { businessCalendars, feedbackItems, groupMembers, groups, notifications, organizations, slaPolicies, slaTimers, tickets } from "../../db/schema";
 import { schema, type Database } from "../../db/client";
 import { db, useDatabase as installDatabase } from "~/lib/db.server";
 import { testClock } from "~/lib/clock";
 import { loader as deskTicketLoader } from "~/routes/desk/ticket";
+import { loader as portalTicketLoader } from "~/routes/portal/ticket";
 import { loader as rootLoader } from "~/root";
 import { createTicketAsCustomer, getTicketThread, rateTicket, replyAsCustomer } from "~/modules/tickets/tickets.server";
 import { assignmentOptions, groupIdsOf, updateTicketAsAgent, type AgentUpdate } from "~/modules/tickets/desk.server";
 import { linkTickets, mergeTicket, ticketContext } from "~/modules/tickets/merge.server";
 import { listMacros } from "~/modules/tickets/admin.server";
 import { feedbackItemIdForTicket } from "~/modules/beta/feedback.server";
-import { getTicketSlaClocks, type TicketSlaView } from "~/modules/sla/apply.server";
+import { getTicketSlaClocks, getTicketSlaPromise, type TicketSlaView } from "~/modules/sla/apply.server";
 import { runSlaSweep } from "~/modules/sla/sweep.server";
 import { can } from "~/modules/auth/permissions";
 import type { SessionUser } from "~/modules/auth/session.server";
@@ -319,6 +320,87 @@ describe("the agent's ticket page, read in one statement", () => {
   });
 });
 
+/** The customer's loader as it was (about ten statements): getTicketThread and a fresh SLA promise. */
+async function oldPortalData(user: SessionUser, number: number) {
+  const thread = await getTicketThread(user, number);
+  if (thread.mergedIntoNumber) return { redirect: `/portal/tickets/${thread.mergedIntoNumber}?merged=${number}` };
+  const slaPromise = thread.ticket.status === "solved" || thread.ticket.status === "closed" ? null : await getTicketSlaPromise(thread.ticket.id);
+  return {
+    slaPromise,
+    ticket: {
+      number: thread.ticket.number,
+      subject: thread.ticket.subject,
+      status: thread.ticket.status,
+      priority: thread.ticket.priority,
+      category: thread.ticket.category,
+      createdAt: thread.ticket.createdAt,
+      updatedAt: thread.ticket.updatedAt,
+    },
+    requester: thread.requester ? { name: thread.requester.name } : null,
+    assignee: thread.assignee ? { name: thread.assignee.name } : null,
+    messages: thread.messages.map((m) => ({
+      id: m.id,
+      html: m.html,
+      createdAt: m.createdAt,
+      authorName: m.authorName ?? "Someone",
+      fromSupport: m.authorRole !== "customer",
+      mine: m.authorId === user.id,
+      attachments: [...m.attachments].sort((a, b) => a.id.localeCompare(b.id)),
+    })),
+    rating: thread.rating,
+    mayReopen: thread.mayReopen,
+  };
+}
+
+async function expectPortalUnchanged(as: SignedIn, number: number) {
+  const res = await call(portalTicketLoader, getRequest(`/portal/tickets/${number}`, as), { number: String(number) });
+  const expected = await oldPortalData(as.user, number);
+  if ("redirect" in expected) {
+    expect(res.status).toBe(302);
+    expect(res.location).toBe(expected.redirect);
+    return null;
+  }
+  expect(res.status).toBe(200);
+  const actual = JSON.parse(JSON.stringify(res.data)) as typeof expected;
+  actual.messages = actual.messages.map((m) => ({ ...m, attachments: [...m.attachments].sort((a, b) => a.id.localeCompare(b.id)) }));
+  expect(actual).toEqual(JSON.parse(JSON.stringify(expected)));
+  return actual;
+}
+
+describe("the customer's ticket page, read in one statement", () => {
+  it("shows the same public thread, attachments, rating and promise as before; never a note", async () => {
+    testClock.freeze(at(300));
+    const rich = await expectPortalUnchanged(alice, n.rich);
+    expect(rich!.messages.map((m) => m.attachments.length)).toEqual([1, 2, 0]); // the internal note and its file stay out
+    expect(JSON.stringify(rich)).not.toContain("legacy plan");
+    expect(rich!.slaPromise).toBe("We aim to reply within 2 business hours."); // replied: the next-response target
+    expect((await expectPortalUnchanged(bob, n.breached))!.slaPromise).toBe("We aim to reply within 4 business hours.");
+    await expectPortalUnchanged(bob, n.paused);
+    const solved = await expectPortalUnchanged(bob, n.solved);
+    expect(solved).toMatchObject({ slaPromise: null, mayReopen: true, rating: { rating: "good" } });
+    await expectPortalUnchanged(carol, n.beta);
+    expect(await expectPortalUnchanged(bob, n.duplicate)).toBeNull(); // merged: redirected to the ticket it joined
+    await expectPortalUnchanged(alice, n.otherVisible); // no policy: no promise
+  });
+
+  it("answers 404 for another person's ticket unless the organization shares tickets, and for another organization", async () => {
+    testClock.freeze(at(300));
+    const get = (as: SignedIn, number: number) => call(portalTicketLoader, getRequest(`/portal/tickets/${number}`, as), { number: String(number) });
+    expect((await get(bob, n.rich)).status).toBe(404);
+    expect((await get(carol, n.rich)).status).toBe(404);
+    expect((await get(alice, 999_999)).status).toBe(404);
+    expect((await get(agent, n.rich)).status).toBe(403);
+    const [acme] = await db().select().from(organizations).where(eq(organizations.name, "Acme"));
+    await db().update(organizations).set({ shareTickets: true }).where(eq(organizations.id, acme!.id));
+    try {
+      await expectPortalUnchanged(bob, n.rich);
+      expect((await get(carol, n.rich)).status).toBe(404);
+    } finally {
+      await db().update(organizations).set({ shareTickets: false }).where(eq(organizations.id, acme!.id));
+    }
+  });
+});
+
 /** Runs `fn` with the app's database handle wrapped in a Drizzle logger that records each statement. */
 async function countStatements(fn: () => Promise<void>): Promise<string[]> {
   const statements: string[] = [];
@@ -374,6 +456,16 @@ describe("round trips", () => {
       expect((await fetchApp(getRequest(`/desk/tickets/${n.crossGroup}`, agent))).status).toBe(404);
     });
     expect(refused.length).toBeLessThanOrEqual(3);
+  });
+
+  it("answers the customer's ticket page request in at most 3 statements", async () => {
+    testClock.freeze(at(300));
+    for (const path of [`/portal/tickets/${n.rich}`, dataUrl(`/portal/tickets/${n.rich}`)]) {
+      const statements = await countStatements(async () => {
+        expect((await fetchApp(getRequest(path, alice))).status).toBe(200);
+      });
+      expect(statements, statements.join("\n\n")).toHaveLength(2);
+    }
   });
 
   it("shows the header's unread count and beta flag from the session's own statement", async () => {

@@ -15,7 +15,7 @@
 // recompute reaches it, and solved or closed tickets keep the clocks they were held to.
 import { businessMinutesBetween, type BusinessCalendar } from "./business-time";
 import type { Clock } from "./clock";
-import { slaMetricLabels, slaMetrics, targetsFor, type SlaMetricName, type Targets } from "./policy";
+import { customerPromise, slaMetricLabels, slaMetrics, targetsFor, type SlaMetricName, type Targets } from "./policy";
 import { calendarOf, isAroundTheClock, warningInstant, type MetricView, type TicketSlaView } from "./apply.server";
 
 export interface CachedSlaTimer {
@@ -28,6 +28,15 @@ export interface CachedSlaTimer {
   computedAt: Date;
 }
 
+/** A business_calendars row as the statements read it. */
+export interface CachedCalendar {
+  id: string;
+  timeZone: string;
+  hours: BusinessCalendar["hours"];
+  holidays: string[];
+  updatedAt: Date;
+}
+
 export interface CachedSla {
   /** tickets.sla_policy_id (null: no policy applied when last computed). */
   policyId: string | null;
@@ -37,7 +46,7 @@ export interface CachedSla {
     active: boolean;
     warnFraction: number;
     targets: Targets;
-    calendar: { id: string; timeZone: string; hours: BusinessCalendar["hours"]; holidays: string[]; updatedAt: Date } | null;
+    calendar: CachedCalendar | null;
   } | null;
   priority: string;
   /** tickets.first_response_due_at, next_response_due_at, resolution_due_at. */
@@ -104,4 +113,29 @@ export function slaViewFromCache(cache: CachedSla, at: Date): TicketSlaView | nu
     });
   }
   return { policyName: policy.name, calendarZone: calendar.timeZone, businessHours: !isAroundTheClock(calendar), now: at.toISOString(), metrics };
+}
+
+export interface CachedSlaPolicy {
+  /** Whether recomputeTicketSla has written the ticket's caches (its sla_timers rows exist). */
+  computed: boolean;
+  /** tickets.sla_policy_id. */
+  policyId: string | null;
+  policy: { active: boolean; targets: Targets; calendar: CachedCalendar | null } | null;
+  priority: string;
+}
+
+/**
+ * The customer's promise ("We aim to reply within 4 business hours.") from the cached policy, as
+ * getTicketSlaPromise words it: the first-response target until staff have replied publicly
+ * (`replied`), then the next-response one. `undefined` when the cache cannot tell (never computed,
+ * policy deleted or deactivated since): the caller asks getTicketSlaPromise.
+ */
+export function slaPromiseFromCache(cache: CachedSlaPolicy, replied: boolean): string | null | undefined {
+  if (!cache.computed) return undefined;
+  if (cache.policyId === null) return null;
+  const policy = cache.policy;
+  if (!policy || !policy.active || !policy.calendar) return undefined;
+  const targets = targetsFor(policy.targets, cache.priority);
+  const target = replied ? (targets.nextResponseMinutes ?? targets.firstResponseMinutes) : targets.firstResponseMinutes;
+  return customerPromise(target, !isAroundTheClock(calendarOf(policy.calendar)));
 }

@@ -18,12 +18,12 @@ import { db, rowsOf } from "~/lib/db.server";
 import { now } from "~/lib/clock";
 import { renderMarkdown } from "~/lib/markdown";
 import type { Actor } from "../auth/permissions";
-import { getTicketSlaClocks, type TicketSlaView } from "../sla/apply.server";
+import { getTicketSlaClocks, getTicketSlaPromise, type TicketSlaView } from "../sla/apply.server";
 import type { Targets } from "../sla/policy";
-import { slaViewFromCache } from "../sla/cached-view.server";
+import { slaPromiseFromCache, slaViewFromCache } from "../sla/cached-view.server";
 import { canViewTicket } from "./access";
 import { sanitizeEmailHtml } from "./inbound-html";
-import { ticketPriorities, ticketStatuses } from "./model";
+import { customerMayReopen, ticketPriorities, ticketStatuses } from "./model";
 import { TicketError } from "./tickets.server";
 
 const ticketChannels = ticketChannelEnum.enumValues;
@@ -31,51 +31,65 @@ const date = z.string().transform((s) => new Date(s));
 const person = z.object({ id: z.string(), name: z.string(), email: z.string() });
 const listed = z.object({ number: z.number(), subject: z.string(), status: z.enum(ticketStatuses) });
 
-const pageSchema = z.object({
-  ticket: z
-    .object({
-      id: z.string(),
-      number: z.number(),
-      organizationId: z.string(),
-      requesterId: z.string(),
-      assigneeId: z.string().nullable(),
-      groupId: z.string().nullable(),
-      subject: z.string(),
-      status: z.enum(ticketStatuses),
-      priority: z.enum(ticketPriorities),
-      channel: z.enum(ticketChannels),
-      category: z.string().nullable(),
-      tags: z.array(z.string()),
-      version: z.number(),
-      mergedIntoId: z.string().nullable(),
-      createdAt: date,
-      updatedAt: date,
-      organizationName: z.string(),
-      plan: z.string(),
-      shareTickets: z.boolean(),
-    })
-    .nullable(),
-  myGroupIds: z.array(z.string()),
+const ticketSchema = z.object({
+  id: z.string(),
+  number: z.number(),
+  organizationId: z.string(),
+  requesterId: z.string(),
+  assigneeId: z.string().nullable(),
+  groupId: z.string().nullable(),
+  subject: z.string(),
+  status: z.enum(ticketStatuses),
+  priority: z.enum(ticketPriorities),
+  channel: z.enum(ticketChannels),
+  category: z.string().nullable(),
+  tags: z.array(z.string()),
+  version: z.number(),
+  mergedIntoId: z.string().nullable(),
+  createdAt: date,
+  updatedAt: date,
+  solvedAt: date.nullable(),
+  organizationName: z.string(),
+  plan: z.string(),
+  shareTickets: z.boolean(),
+});
+
+const messageSchema = z.object({
+  id: z.string(),
+  visibility: z.enum(messageVisibilityEnum.enumValues),
+  channel: z.enum(ticketChannels),
+  body: z.string(),
+  bodyHtml: z.string().nullable(),
+  createdAt: date,
+  authorId: z.string().nullable(),
+  authorName: z.string().nullable(),
+  authorRole: z.enum(roleEnum.enumValues).nullable(),
+  attachments: z.array(z.object({ id: z.string(), messageId: z.string().nullable(), fileName: z.string(), size: z.number() })),
+});
+
+const threadShape = {
+  ticket: ticketSchema.nullable(),
   visible: z.boolean(),
-  messages: z.array(
-    z.object({
-      id: z.string(),
-      visibility: z.enum(messageVisibilityEnum.enumValues),
-      channel: z.enum(ticketChannels),
-      body: z.string(),
-      bodyHtml: z.string().nullable(),
-      createdAt: date,
-      authorId: z.string().nullable(),
-      authorName: z.string().nullable(),
-      authorRole: z.enum(roleEnum.enumValues).nullable(),
-      attachments: z.array(z.object({ id: z.string(), messageId: z.string().nullable(), fileName: z.string(), size: z.number() })),
-    }),
-  ),
+  messages: z.array(messageSchema),
   requester: person.nullable(),
   assignee: person.nullable(),
   rating: z.object({ rating: z.enum(["good", "bad"]), comment: z.string().nullable(), createdAt: date }).nullable(),
-  events: z.array(z.object({ id: z.number(), at: date, type: z.string(), data: z.record(z.string(), z.unknown()), actorName: z.string().nullable() })),
   mergedIntoNumber: z.number().nullable(),
+};
+
+const calendarSchema = z.object({
+  id: z.string(),
+  timeZone: z.string(),
+  hours: z.record(z.string(), z.array(z.object({ start: z.string(), end: z.string() }))),
+  holidays: z.array(z.string()),
+  updatedAt: date,
+});
+const targetsJson = z.record(z.string(), z.record(z.string(), z.number()).optional());
+
+const pageSchema = z.object({
+  ...threadShape,
+  myGroupIds: z.array(z.string()),
+  events: z.array(z.object({ id: z.number(), at: date, type: z.string(), data: z.record(z.string(), z.unknown()), actorName: z.string().nullable() })),
   agents: z.array(z.object({ id: z.string(), name: z.string() })),
   groups: z.array(z.object({ id: z.string(), name: z.string() })),
   macros: z.array(z.object({ id: z.string(), name: z.string() })),
@@ -92,16 +106,8 @@ const pageSchema = z.object({
           name: z.string(),
           active: z.boolean(),
           warnFraction: z.number(),
-          targets: z.record(z.string(), z.record(z.string(), z.number()).optional()),
-          calendar: z
-            .object({
-              id: z.string(),
-              timeZone: z.string(),
-              hours: z.record(z.string(), z.array(z.object({ start: z.string(), end: z.string() }))),
-              holidays: z.array(z.string()),
-              updatedAt: date,
-            })
-            .nullable(),
+          targets: targetsJson,
+          calendar: calendarSchema.nullable(),
         })
         .nullable(),
       timers: z.array(
@@ -121,48 +127,61 @@ const pageSchema = z.object({
 
 export type DeskTicketPageRow = z.infer<typeof pageSchema>;
 
-/** The statement: one row, one JSON document (text, parsed here the same way on both drivers). */
-function pageStatement(actor: Actor, number: number) {
-  const admin = actor.role === "admin";
-  // The agents' rule of canViewTicket, for a ticket row `x` (admins: every ticket).
-  const inScope = (x: string) =>
-    sql`(${admin}::boolean or ${sql.raw(x)}.group_id is null or ${sql.raw(x)}.assignee_id = ${actor.id}::uuid or ${sql.raw(x)}.group_id = any((select ids from mine)::uuid[]))`;
-  return sql`
-    with t as (
+/** The ticket by number with its organization's facts (the first CTE of both pages' statements). */
+const ticketCte = (number: number) => sql`
+    t as (
       select tk.id, tk.number, tk.organization_id, tk.requester_id, tk.assignee_id, tk.group_id, tk.subject, tk.status,
-             tk.priority, tk.channel, tk.category, tk.tags, tk.version, tk.merged_into_id, tk.created_at, tk.updated_at,
+             tk.priority, tk.channel, tk.category, tk.tags, tk.version, tk.merged_into_id, tk.created_at, tk.updated_at, tk.solved_at,
              tk.sla_policy_id, tk.first_response_due_at, tk.next_response_due_at, tk.resolution_due_at,
              o.name as organization_name, o.plan, o.share_tickets
       from tickets tk
       join organizations o on o.id = tk.organization_id
       where tk.number = ${number}::int
-    ), mine as (
-      select coalesce(array_agg(gm.group_id order by gm.group_id), '{}'::uuid[]) as ids from group_members gm where gm.user_id = ${actor.id}::uuid
-    ), v as (
-      select t.* from t where ${inScope("t")}
-    )
-    select json_build_object(
-      'ticket', (select json_build_object(
+    )`;
+
+const ticketJson = sql`(select json_build_object(
           'id', t.id, 'number', t.number, 'organizationId', t.organization_id, 'requesterId', t.requester_id,
           'assigneeId', t.assignee_id, 'groupId', t.group_id, 'subject', t.subject, 'status', t.status,
           'priority', t.priority, 'channel', t.channel, 'category', t.category, 'tags', t.tags, 'version', t.version,
-          'mergedIntoId', t.merged_into_id, 'createdAt', t.created_at, 'updatedAt', t.updated_at,
-          'organizationName', t.organization_name, 'plan', t.plan, 'shareTickets', t.share_tickets) from t),
-      'myGroupIds', (select ids from mine),
-      'visible', exists (select 1 from v),
-      'messages', (select coalesce(json_agg(json_build_object(
+          'mergedIntoId', t.merged_into_id, 'createdAt', t.created_at, 'updatedAt', t.updated_at, 'solvedAt', t.solved_at,
+          'organizationName', t.organization_name, 'plan', t.plan, 'shareTickets', t.share_tickets) from t)`;
+
+/** The visible ticket's (v) thread in time order with each message's attachments; customers: public messages only. */
+const messagesJson = (publicOnly: boolean) => sql`(select coalesce(json_agg(json_build_object(
           'id', m.id, 'visibility', m.visibility, 'channel', m.channel, 'body', m.body, 'bodyHtml', m.body_html,
           'createdAt', m.created_at, 'authorId', m.author_id, 'authorName', u.name, 'authorRole', u.role,
           'attachments', coalesce((select json_agg(json_build_object('id', a.id, 'messageId', a.message_id, 'fileName', a.file_name, 'size', a.size) order by a.created_at, a.id)
                                    from attachments a where a.message_id = m.id), '[]'::json)
         ) order by m.created_at), '[]'::json)
-        from v join ticket_messages m on m.ticket_id = v.id left join users u on u.id = m.author_id),
+        from v join ticket_messages m on m.ticket_id = v.id left join users u on u.id = m.author_id
+        ${publicOnly ? sql`where m.visibility = 'public'` : sql``})`;
+
+const peopleJson = sql`
       'requester', (select json_build_object('id', u.id, 'name', u.name, 'email', u.email) from v join users u on u.id = v.requester_id),
       'assignee', (select json_build_object('id', u.id, 'name', u.name, 'email', u.email) from v join users u on u.id = v.assignee_id),
       'rating', (select json_build_object('rating', r.rating, 'comment', r.comment, 'createdAt', r.created_at) from v join csat_ratings r on r.ticket_id = v.id),
+      'mergedIntoNumber', (select x.number from v join tickets x on x.id = v.merged_into_id)`;
+
+/** The desk statement: one row, one JSON document (text, parsed here the same way on both drivers). */
+function deskStatement(actor: Actor, number: number) {
+  const admin = actor.role === "admin";
+  // The agents' rule of canViewTicket, for a ticket row `x` (admins: every ticket).
+  const inScope = (x: string) =>
+    sql`(${admin}::boolean or ${sql.raw(x)}.group_id is null or ${sql.raw(x)}.assignee_id = ${actor.id}::uuid or ${sql.raw(x)}.group_id = any((select ids from mine)::uuid[]))`;
+  return sql`
+    with ${ticketCte(number)}, mine as (
+      select coalesce(array_agg(gm.group_id order by gm.group_id), '{}'::uuid[]) as ids from group_members gm where gm.user_id = ${actor.id}::uuid
+    ), v as (
+      select t.* from t where ${inScope("t")}
+    )
+    select json_build_object(
+      'ticket', ${ticketJson},
+      'myGroupIds', (select ids from mine),
+      'visible', exists (select 1 from v),
+      'messages', ${messagesJson(false)},
+      ${peopleJson},
       'events', (select coalesce(json_agg(json_build_object('id', e.id, 'at', e.at, 'type', e.type, 'data', e.data, 'actorName', u.name) order by e.at, e.id), '[]'::json)
         from v join ticket_events e on e.ticket_id = v.id left join users u on u.id = e.actor_id),
-      'mergedIntoNumber', (select x.number from v join tickets x on x.id = v.merged_into_id),
       'agents', (select coalesce(json_agg(json_build_object('id', u.id, 'name', u.name) order by u.name), '[]'::json)
         from users u where u.role in ('agent', 'admin') and u.disabled_at is null and exists (select 1 from v)),
       'groups', (select coalesce(json_agg(json_build_object('id', g.id, 'name', g.name) order by g.name), '[]'::json) from groups g where exists (select 1 from v)),
@@ -193,6 +212,11 @@ function pageStatement(actor: Actor, number: number) {
     )::text as page`;
 }
 
+/** As getTicketThread: a mail's own HTML (sanitized again in case the allowlist tightened), else markdown. */
+function withHtml<M extends { body: string; bodyHtml: string | null }>(m: M): M & { html: string; isEmailHtml: boolean } {
+  return { ...m, html: m.bodyHtml ? sanitizeEmailHtml(m.bodyHtml) : renderMarkdown(m.body), isEmailHtml: Boolean(m.bodyHtml) };
+}
+
 export interface DeskTicketPage {
   ticket: NonNullable<DeskTicketPageRow["ticket"]>;
   organizationName: string;
@@ -221,7 +245,7 @@ export interface DeskTicketPage {
 export async function getDeskTicketPage(actor: Actor, number: number, at: Date = now()): Promise<DeskTicketPage> {
   if (actor.role !== "agent" && actor.role !== "admin") throw new TicketError("Ticket not found", 404);
   if (!Number.isSafeInteger(number) || number < 1 || number > 2_147_483_647) throw new TicketError("Ticket not found", 404);
-  const [row] = rowsOf<{ page: string }>(await db().execute(pageStatement(actor, number)));
+  const [row] = rowsOf<{ page: string }>(await db().execute(deskStatement(actor, number)));
   const page = pageSchema.parse(JSON.parse(row!.page));
   const t = page.ticket;
   if (!t) throw new TicketError("Ticket not found", 404);
@@ -248,12 +272,7 @@ export async function getDeskTicketPage(actor: Actor, number: number, at: Date =
     plan: t.plan,
     requester: page.requester,
     assignee: page.assignee,
-    messages: page.messages.map((m) => ({
-      ...m,
-      // As getTicketThread: a mail's own HTML (sanitized again in case the allowlist tightened), else markdown.
-      html: m.bodyHtml ? sanitizeEmailHtml(m.bodyHtml) : renderMarkdown(m.body),
-      isEmailHtml: Boolean(m.bodyHtml),
-    })),
+    messages: page.messages.map(withHtml),
     events: page.events,
     rating: page.rating,
     mergedIntoNumber: page.mergedIntoNumber,
@@ -264,5 +283,88 @@ export async function getDeskTicketPage(actor: Actor, number: number, at: Date =
     others: page.others,
     feedbackItemId: page.feedbackItemId,
     sla,
+  };
+}
+
+const portalSchema = z.object({
+  ...threadShape,
+  sla: z
+    .object({
+      computed: z.boolean(),
+      policyId: z.string().nullable(),
+      priority: z.string(),
+      policy: z.object({ active: z.boolean(), targets: targetsJson, calendar: calendarSchema.nullable() }).nullable(),
+    })
+    .nullable(),
+});
+
+/**
+ * The customer statement: the same ticket CTE, visibility by canViewTicket's customer rule (their
+ * organization's ticket, their own unless the organization shares tickets), public messages only,
+ * no timeline, and the cached policy for the promise.
+ */
+function portalStatement(actor: Actor, number: number) {
+  return sql`
+    with ${ticketCte(number)}, v as (
+      select t.* from t where t.organization_id = ${actor.organizationId}::uuid and (t.requester_id = ${actor.id}::uuid or t.share_tickets)
+    )
+    select json_build_object(
+      'ticket', ${ticketJson},
+      'visible', exists (select 1 from v),
+      'messages', ${messagesJson(true)},
+      ${peopleJson},
+      'sla', (select json_build_object(
+          'computed', exists (select 1 from sla_timers s where s.ticket_id = v.id),
+          'policyId', v.sla_policy_id,
+          'priority', v.priority,
+          'policy', (select json_build_object('active', p.active, 'targets', p.targets,
+              'calendar', (select json_build_object('id', c.id, 'timeZone', c.time_zone, 'hours', c.hours, 'holidays', c.holidays, 'updatedAt', c.updated_at)
+                           from business_calendars c where c.id = p.calendar_id))
+            from sla_policies p where p.id = v.sla_policy_id)
+        ) from v)
+    )::text as page`;
+}
+
+export interface PortalTicketPage {
+  ticket: NonNullable<DeskTicketPageRow["ticket"]>;
+  requester: DeskTicketPageRow["requester"];
+  assignee: DeskTicketPageRow["assignee"];
+  messages: DeskTicketPage["messages"];
+  rating: DeskTicketPageRow["rating"];
+  mergedIntoNumber: number | null;
+  mayReopen: boolean;
+  /** The SLA promise while the ticket is open (null when solved or closed, or without a policy). */
+  slaPromise: string | null;
+}
+
+/**
+ * The customer's ticket page in one round trip: what getTicketThread gives a customer (never an
+ * internal note, nor its attachments, nor the timeline) plus the SLA promise from the cached
+ * policy. 404 exactly where getTicketThread answers it.
+ */
+export async function getPortalTicketPage(actor: Actor, number: number, at: Date = now()): Promise<PortalTicketPage> {
+  if (actor.role !== "customer" || !actor.organizationId) throw new TicketError("Ticket not found", 404);
+  if (!Number.isSafeInteger(number) || number < 1 || number > 2_147_483_647) throw new TicketError("Ticket not found", 404);
+  const [row] = rowsOf<{ page: string }>(await db().execute(portalStatement(actor, number)));
+  const page = portalSchema.parse(JSON.parse(row!.page));
+  const t = page.ticket;
+  if (!t || !canViewTicket(actor, { ...t, organizationSharesTickets: t.shareTickets })) throw new TicketError("Ticket not found", 404);
+  if (!page.visible || !page.sla) throw new Error(`portal ticket page: the SQL scope and canViewTicket disagree on #${number}`);
+  let slaPromise: string | null = null;
+  if (t.status !== "solved" && t.status !== "closed" && !t.mergedIntoId) {
+    // As getTicketSlaPromise's timeline: a public message by staff is an agent reply.
+    const replied = page.messages.some((m) => m.authorRole !== null && m.authorRole !== "customer");
+    const cached = slaPromiseFromCache({ ...page.sla, policy: page.sla.policy ? { ...page.sla.policy, targets: page.sla.policy.targets as Targets } : null }, replied);
+    slaPromise = cached === undefined ? await getTicketSlaPromise(t.id) : cached;
+  }
+  return {
+    ticket: t,
+    requester: page.requester,
+    assignee: page.assignee,
+    messages: page.messages.map(withHtml),
+    rating: page.rating,
+    mergedIntoNumber: page.mergedIntoNumber,
+    mayReopen: customerMayReopen(t, at),
+    slaPromise,
   };
 }

@@ -8,8 +8,8 @@ import { formFailure, parseForm } from "~/lib/forms";
 import { redirectWithToast } from "~/lib/toast.server";
 import { requirePermission } from "~/modules/auth/guard.server";
 import { parseTicketNumber, rethrowTicketError } from "~/modules/tickets/route-errors.server";
-import { getTicketThread, rateTicket, replyAsCustomer, setStatusAsCustomer, TicketError } from "~/modules/tickets/tickets.server";
-import { getTicketSlaPromise } from "~/modules/sla/apply.server";
+import { rateTicket, replyAsCustomer, setStatusAsCustomer, TicketError } from "~/modules/tickets/tickets.server";
+import { getPortalTicketPage } from "~/modules/tickets/ticket-page.server";
 import { filesFrom, readTicketForm } from "~/modules/tickets/uploads.server";
 
 export const meta: Route.MetaFunction = ({ data }) => [
@@ -31,12 +31,12 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   const user = requirePermission(request, context, "view:portal");
   const number = parseTicketNumber(params.number);
   try {
-    const thread = await getTicketThread(user, number);
+    // One statement for the whole page (ticket-page.server.ts); the SLA promise comes from the cached policy.
+    const thread = await getPortalTicketPage(user, number);
     if (thread.mergedIntoNumber) throw redirect(`/portal/tickets/${thread.mergedIntoNumber}?merged=${number}`);
-    // Customers see the promise only, never due times, states, policies or escalations.
-    const slaPromise = thread.ticket.status === "solved" || thread.ticket.status === "closed" ? null : await getTicketSlaPromise(thread.ticket.id);
     return {
-      slaPromise,
+      // Customers see the promise only, never due times, states, policies or escalations.
+      slaPromise: thread.slaPromise,
       ticket: {
         number: thread.ticket.number,
         subject: thread.ticket.subject,
