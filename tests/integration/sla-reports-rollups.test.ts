@@ -187,6 +187,11 @@ describe("SLA report rollups", () => {
     await mergeTicket(admin, numbers[3]!, numbers[5]!, await version(numbers[3]!));
     await db().delete(tickets).where(eq(tickets.number, numbers[6]!));
     await expectSameReports(allRanges());
+    // A merge written without a recompute leaves the source's achieved clocks in sla_timers: the
+    // percentiles must still skip them (the exact-value lookup joins tickets then).
+    const [target] = await db().select({ id: tickets.id }).from(tickets).where(eq(tickets.number, numbers[1]!));
+    await db().update(tickets).set({ mergedIntoId: target!.id }).where(eq(tickets.number, numbers[8]!));
+    await expectSameReports(allRanges());
 
     // Recompute every ticket's history under other targets: old contributions out, new ones in.
     await db()
@@ -226,5 +231,26 @@ describe("SLA report rollups", () => {
     const moved = await slaReport({ ...f, groupId: groupIds[1], organizationId: orgIds[1] });
     expect(moved.breakdowns.organization).toEqual([expect.objectContaining({ label: "Globex", tickets: 1 })]);
     await expectSameReports(filterSets("2026-05-01", "2026-05-10"));
+  });
+
+  it("leave a merged ticket's clocks out of the exact percentiles, also when sla_timers still holds them", async () => {
+    const created = Date.parse("2026-06-01T08:00:00Z"); // 10:00 in Berlin, a Monday
+    const answeredAfter = [30 * MIN, 30 * MIN + 3_000, 30 * MIN + 12_000]; // 30, 30.05 and 30.2 business minutes: one bucket
+    const made: number[] = [];
+    for (const after of answeredAfter) {
+      testClock.freeze(created);
+      const { number } = await createTicketAsCustomer(customers[0]!, { subject: "Same bucket", description: "Help", priority: "normal", category: null, idempotencyKey: randomUUID(), files: [] });
+      testClock.freeze(created + after);
+      await agentUpdate(number, { reply: { body: "Here", visibility: "public" } });
+      made.push(number);
+    }
+    testClock.freeze(Date.parse("2026-06-02T08:00:00Z"));
+    const f = { from: "2026-06-01", to: "2026-06-01" };
+    expect((await slaReport(f)).percentiles.firstResponse).toEqual({ median: 30.05, p90: expect.closeTo(30.17, 5), n: 3 });
+    const [target] = await db().select({ id: tickets.id }).from(tickets).where(eq(tickets.number, made[0]!));
+    await db().update(tickets).set({ mergedIntoId: target!.id }).where(eq(tickets.number, made[1]!));
+    const after = await slaReport(f);
+    expect(after.percentiles.firstResponse).toMatchObject({ median: expect.closeTo(30.1, 5), n: 2 });
+    expect(normalize(after)).toEqual(normalize(await slaReportLive(f)));
   });
 });

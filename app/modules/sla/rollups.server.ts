@@ -219,7 +219,8 @@ async function rollupPercentiles(f: ReportFilters): Promise<SlaReport["percentil
   const locate = (metric: SlaMetricName, rank: number) => byMetric.get(metric)!.find((b) => rank >= b.start && rank < b.start + b.n)!;
   // The ranks percentile_cont needs (two adjacent ones per percentile), each read as (bucket,
   // offset in the bucket, two values from there): usually one lookup per percentile.
-  const lookups = new Map<string, { metric: SlaMetricName; rank: number; bucket: number; offset: number }>();
+  type Lookup = { metric: SlaMetricName; rank: number; bucket: number; offset: number; n: number };
+  const lookups = new Map<string, Lookup>();
   const values = new Map<string, number>();
   for (const [metric, list] of byMetric) {
     const n = list.reduce((s, b) => s + b.n, 0);
@@ -228,11 +229,38 @@ async function rollupPercentiles(f: ReportFilters): Promise<SlaReport["percentil
       for (const rank of [Math.floor(h), Math.ceil(h)]) {
         const b = locate(metric, rank);
         if (b.bucket < 0) values.set(`${metric}:${rank}`, 0); // bucket -1 holds exactly 0
-        else if (!lookups.has(`${metric}:${rank - 1}`) || locate(metric, rank - 1).bucket !== b.bucket) lookups.set(`${metric}:${rank}`, { metric, rank, bucket: b.bucket, offset: rank - b.start });
+        else if (!lookups.has(`${metric}:${rank - 1}`) || locate(metric, rank - 1).bucket !== b.bucket) lookups.set(`${metric}:${rank}`, { metric, rank, bucket: b.bucket, offset: rank - b.start, n: b.n });
       }
     }
   }
-  if (lookups.size) {
+  const bucketRows = sql`s.metric = w.metric and sla_elapsed_bucket(s.elapsed_minutes) = w.bucket and s.achieved_at is not null
+    and s.achieved_at >= ${f.from}::date and s.achieved_at < ${f.to}::date + 1`;
+  const list = (ls: Lookup[]) =>
+    sql.join(
+      ls.map((r) => sql`(${r.metric}::text, ${r.rank}::int, ${r.bucket}::int, ${r.offset}::int)`),
+      sql`, `,
+    );
+  let pending = [...lookups.values()];
+  if (pending.length && !f.groupId && !f.organizationId) {
+    // Unfiltered, the bucket's clocks in range need no ticket lookups when they are exactly the
+    // histogram's (no merged ticket's clock among them): then its sorted values are the answer.
+    const rows = rowsOf<{ metric: SlaMetricName; rank: number; n: number; v: number[] | null }>(
+      await database.execute(sql`
+        select w.metric, w.rank, x.n, x.v from (values ${list(pending)}) as w(metric, rank, bucket, k)
+        cross join lateral (
+          select count(*)::int as n, (array_agg(s.elapsed_minutes order by s.elapsed_minutes))[w.k + 1 : w.k + 2] as v
+          from sla_timers s where ${bucketRows}) as x`),
+    );
+    const exact = new Set<string>();
+    for (const r of rows) {
+      const want = lookups.get(`${r.metric}:${Number(r.rank)}`)!;
+      if (Number(r.n) !== want.n || !r.v) continue;
+      exact.add(`${r.metric}:${Number(r.rank)}`);
+      r.v.forEach((v, i) => values.set(`${r.metric}:${Number(r.rank) + i}`, Number(v)));
+    }
+    pending = pending.filter((l) => !exact.has(`${l.metric}:${l.rank}`));
+  }
+  if (pending.length) {
     const filters: SQL[] = [sql`t.merged_into_id is null`];
     if (f.groupId) filters.push(sql`t.group_id = ${f.groupId}::uuid`);
     if (f.organizationId) filters.push(sql`t.organization_id = ${f.organizationId}::uuid`);
@@ -240,13 +268,9 @@ async function rollupPercentiles(f: ReportFilters): Promise<SlaReport["percentil
       await database.execute(sql`
         select w.metric, w.rank, array(
           select s.elapsed_minutes from sla_timers s join tickets t on t.id = s.ticket_id
-          where s.metric = w.metric and sla_elapsed_bucket(s.elapsed_minutes) = w.bucket and s.achieved_at is not null
-            and s.achieved_at >= ${f.from}::date and s.achieved_at < ${f.to}::date + 1 and ${sql.join(filters, sql` and `)}
+          where ${bucketRows} and ${sql.join(filters, sql` and `)}
           order by s.elapsed_minutes offset w.k limit 2) as v
-        from (values ${sql.join(
-          [...lookups.values()].map((r) => sql`(${r.metric}::text, ${r.rank}::int, ${r.bucket}::int, ${r.offset}::int)`),
-          sql`, `,
-        )}) as w(metric, rank, bucket, k)`),
+        from (values ${list(pending)}) as w(metric, rank, bucket, k)`),
     );
     for (const r of rows) r.v.forEach((v, i) => values.set(`${r.metric}:${Number(r.rank) + i}`, Number(v)));
   }

@@ -31,8 +31,21 @@ export async function loader({ request, context }: Route.LoaderArgs) {
       headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="sla-tickets-${from}-to-${to}.csv"`, "cache-control": "no-store" },
     });
   }
-  const [report, organizations, options] = await Promise.all([slaReport(filters), organizationOptions(), assignmentOptions()]);
-  return { filters, errors, report, organizations, groups: options.groups, csvHref: `${url.pathname}?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)), format: "csv" } as Record<string, string>).toString()}` };
+  const [full, organizations, options] = await Promise.all([slaReport(filters), organizationOptions(), assignmentOptions()]);
+  // Agents and organizations can run to hundreds of rows: the page shows the busiest ones unless
+  // asked for all (?all=agent|organization); the numbers of the rows shown are the same either way.
+  const all = q.all === "agent" || q.all === "organization" ? q.all : null;
+  const breakdownSizes = Object.fromEntries(Object.entries(full.breakdowns).map(([k, rows]) => [k, rows.length]));
+  const breakdowns = Object.fromEntries(Object.entries(full.breakdowns).map(([k, rows]) => [k, TOP[k] && k !== all ? topRows(rows, TOP[k]) : rows]));
+  const report = { ...full, breakdowns };
+  const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v) as [string, string][]);
+  return { filters, errors, report, breakdownSizes, all, query: query.toString(), organizations, groups: options.groups, csvHref: `${url.pathname}?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)), format: "csv" } as Record<string, string>).toString()}` };
+}
+
+/** Breakdowns shown as their busiest rows by default (most tickets first, then by name). */
+const TOP: Record<string, number> = { agent: 10, organization: 10 };
+function topRows(rows: BreakdownRow[], n: number): BreakdownRow[] {
+  return [...rows].sort((a, b) => b.tickets - a.tickets || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0)).slice(0, n);
 }
 
 const colors: Record<SlaMetricName, string> = { firstResponse: "#3b5bdb", nextResponse: "#c77700", resolution: "#2b8a3e" };
@@ -99,10 +112,20 @@ function ComplianceChart({ weeks, weekly }: { weeks: string[]; weekly: { week: s
   );
 }
 
-function Breakdown({ title, rows }: { title: string; rows: BreakdownRow[] }) {
+function Breakdown({ title, rows, size, expand }: { title: string; rows: BreakdownRow[]; size?: number; expand?: { all: string; less: string } }) {
+  const partial = size !== undefined && size > rows.length;
   return (
     <section className="card" aria-label={`By ${title}`}>
       <h2 className="card-title">By {title}</h2>
+      {partial && expand ? (
+        <p className="muted small">
+          The {rows.length} with the most tickets of {size}. <Link to={expand.all}>Show all {size}</Link>
+        </p>
+      ) : expand && size !== undefined && size > (TOP[title] ?? Infinity) ? (
+        <p className="muted small">
+          All {size}. <Link to={expand.less}>Show the busiest {TOP[title]}</Link>
+        </p>
+      ) : null}
       {rows.length === 0 ? (
         <p className="muted">No data in this range.</p>
       ) : (
@@ -282,8 +305,15 @@ export default function SlaReports({ loaderData }: Route.ComponentProps) {
       <div className="sla-breakdowns sla-report">
         <Breakdown title="priority" rows={report.breakdowns.priority ?? []} />
         <Breakdown title="group" rows={report.breakdowns.group ?? []} />
-        <Breakdown title="agent" rows={report.breakdowns.agent ?? []} />
-        <Breakdown title="organization" rows={report.breakdowns.organization ?? []} />
+        {(["agent", "organization"] as const).map((dim) => (
+          <Breakdown
+            key={dim}
+            title={dim}
+            rows={report.breakdowns[dim] ?? []}
+            size={loaderData.breakdownSizes[dim]}
+            expand={{ all: `?${loaderData.query}${loaderData.query ? "&" : ""}all=${dim}`, less: `?${loaderData.query}` }}
+          />
+        ))}
       </div>
     </>
   );
