@@ -103,7 +103,7 @@ function aggregatesSql(f: ReportFilters): SQL {
   return sql`
     select 'week' as kind, to_char(date_trunc('week', r.start), 'YYYY-MM-DD') as key, 0 as tickets, ${sums}
     from generate_series(${f.from}::date, ${f.to}::date, interval '1 day') as d(day)
-      join sla_rollup_blocks r on r.level = 0 and r.dim = 'all' and r.start = d.day::date and r.key = ''
+      cross join lateral (select * from sla_rollup_blocks b where b.level = 0 and b.start = d.day::date and b.dim = 'all' and b.key = '') as r
     group by 2
     union all
     select r.dim as kind, r.key, sum(r.tickets)::int as tickets, ${sums}
