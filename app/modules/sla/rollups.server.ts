@@ -68,6 +68,13 @@ export function blocksOf(from: string, to: string): { level: number; start: stri
   return out;
 }
 
+/** Every day of [from, to] (YYYY-MM-DD): the keys of the level-0 'all' series. */
+function daysOf(f: ReportFilters): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${f.from}T00:00:00Z`); t <= Date.parse(`${f.to}T00:00:00Z`); t += DAY) out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}
+
 const blockList = (f: ReportFilters) =>
   sql.join(
     blocksOf(f.from, f.to).map((b) => sql`(${b.level}::int, ${b.start}::date)`),
@@ -102,8 +109,7 @@ function aggregatesSql(f: ReportFilters): SQL {
   // the weeks, and the tickets whose previous achievement day lies before the range start.
   return sql`
     select 'week' as kind, to_char(date_trunc('week', r.start), 'YYYY-MM-DD') as key, 0 as tickets, ${sums}
-    from generate_series(${f.from}::date, ${f.to}::date, interval '1 day') as d(day)
-      cross join lateral (select * from sla_rollup_blocks b where b.level = 0 and b.start = d.day::date and b.dim = 'all' and b.key = '') as r
+    from sla_rollup_blocks r where r.level = 0 and r.dim = 'all' and r.key = '' and r.start = any(${`{${daysOf(f).join(",")}}`}::date[])
     group by 2
     union all
     select r.dim as kind, r.key, sum(r.tickets)::int as tickets, ${sums}
