@@ -34,6 +34,24 @@ export default function handleRequest(
     const userAgent = request.headers.get("user-agent");
     const readyOption = (userAgent && isbot(userAgent)) || routerContext.isSpaMode ? "onAllReady" : "onShellReady";
     const nonce = loadContext?.nonce;
+    // The abort timer must not outlive the render: a pending timer keeps the whole request (its
+    // loader data, the router context, the stream) reachable for streamTimeout + 1 s after the
+    // response has gone — ~230 requests' worth at 40 requests/s (docs/performance.md, mixed load).
+    let finished = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const finish = () => {
+      finished = true;
+      clearTimeout(timer);
+    };
+    const ready = () => {
+      shellRendered = true;
+      const body = new PassThrough();
+      const stream = createReadableStreamFromReadable(body);
+      responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+      if (!responseHeaders.has("Cache-Control")) responseHeaders.set("Cache-Control", "private, no-store");
+      resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
+      pipe(body);
+    };
 
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
@@ -41,16 +59,15 @@ export default function handleRequest(
       </NonceProvider>,
       {
         nonce,
-        [readyOption]() {
-          shellRendered = true;
-          const body = new PassThrough();
-          const stream = createReadableStreamFromReadable(body);
-          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          if (!responseHeaders.has("Cache-Control")) responseHeaders.set("Cache-Control", "private, no-store");
-          resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
-          pipe(body);
+        onShellReady() {
+          if (readyOption === "onShellReady") ready();
+        },
+        onAllReady() {
+          finish();
+          if (readyOption === "onAllReady") ready();
         },
         onShellError(error: unknown) {
+          finish();
           reject(error);
         },
         onError(error: unknown) {
@@ -59,7 +76,7 @@ export default function handleRequest(
         },
       },
     );
-    setTimeout(abort, streamTimeout + 1000);
+    if (!finished) timer = setTimeout(abort, streamTimeout + 1000);
   });
 }
 
