@@ -17,6 +17,8 @@ import { createTicketAsCustomer, rateTicket, replyAsCustomer, setStatusAsCustome
 import { updateTicketAsAgent, type AgentUpdate } from "~/modules/tickets/desk.server";
 import { mergeTicket } from "~/modules/tickets/merge.server";
 import { createOrganization, createUser } from "../support/factories";
+import { call, getRequest, signInAs } from "../support/requests";
+import { loader as reportsLoader } from "~/routes/desk/reports-sla";
 
 type Actor = Awaited<ReturnType<typeof createUser>>;
 const MIN = 60_000;
@@ -252,5 +254,31 @@ describe("SLA report rollups", () => {
     const after = await slaReport(f);
     expect(after.percentiles.firstResponse).toMatchObject({ median: expect.closeTo(30.1, 5), n: 2 });
     expect(normalize(after)).toEqual(normalize(await slaReportLive(f)));
+  });
+
+  it("show the ten busiest organizations on the page unless asked for all, with the same numbers", async () => {
+    const created = Date.parse("2026-07-06T08:00:00Z");
+    for (let i = 0; i < 11; i++) {
+      const org = await createOrganization(db(), { name: `Org ${String(i).padStart(2, "0")}`, plan: "enterprise" });
+      const customer = await createUser(db(), { role: "customer", organizationId: org.id, name: `Customer ${i}` });
+      for (let k = 0; k <= (i % 3); k++) {
+        testClock.freeze(created + k * MIN);
+        const { number } = await createTicketAsCustomer(customer, { subject: "Busy", description: "Help", priority: "normal", category: null, idempotencyKey: randomUUID(), files: [] });
+        testClock.freeze(created + (20 + k) * MIN);
+        await agentUpdate(number, { reply: { body: "Here", visibility: "public" } });
+      }
+    }
+    testClock.freeze(Date.parse("2026-07-07T08:00:00Z"));
+    const agent = await signInAs(agents[0]!);
+    type Data = { report: SlaReport; breakdownSizes: Record<string, number> };
+    const top = (await call(reportsLoader, getRequest("/desk/reports/sla?from=2026-07-06&to=2026-07-06", agent))).data as Data;
+    const all = (await call(reportsLoader, getRequest("/desk/reports/sla?from=2026-07-06&to=2026-07-06&all=organization", agent))).data as Data;
+    expect(top.breakdownSizes.organization).toBe(11);
+    expect(top.report.breakdowns.organization).toHaveLength(10);
+    expect(all.report.breakdowns.organization).toHaveLength(11);
+    // The busiest first (3 tickets: Org 02, 05, 08), each row as in the full table.
+    expect(top.report.breakdowns.organization!.slice(0, 3).map((r) => r.label)).toEqual(["Org 02", "Org 05", "Org 08"]);
+    for (const row of top.report.breakdowns.organization!) expect(all.report.breakdowns.organization).toContainEqual(row);
+    expect(all.report.breakdowns.organization!.map((r) => r.label)).toEqual([...all.report.breakdowns.organization!.map((r) => r.label)].sort());
   });
 });

@@ -1,14 +1,16 @@
-// The SLA report's rollups (db/schema/sla-rollups.ts, migration 0014; docs/sla.md "Report rollups").
+// The SLA report's rollups (db/schema/sla-rollups.ts, migrations 0014 and 0017–0019; docs/sla.md "Report rollups").
 //
-// Writes: none here. Triggers keep sla_daily_rollups and sla_elapsed_rollups in step in the
+// Writes: none here. Triggers keep the four rollup tables in step in the
 // transaction of every write to sla_timers, sla_cycle_results, csat_ratings and of every ticket
 // move (priority, group, organization, assignee), merge or deletion: each subtracts the changed
 // ticket's old contribution and adds its new one, so recomputeTicketSla needs no extra call.
 // rebuildSlaRollups() recomputes them from scratch (after a bulk load with triggers off).
 //
-// Reads: the dashboard, from the rollups only — one grouping-sets pass over the days in range,
-// one histogram read, the exact values of the (at most four) histogram buckets the percentiles
-// fall in, and the two live counts over the open-ticket due index.
+// Reads: the dashboard, from the rollups only (docs/sla.md "Report rollups"). Unfiltered: one
+// statement over per-dimension blocks of 2^level days (at most two per level), one over the
+// histogram blocks, one for the exact values at the percentile ranks, and the two live counts over
+// the open-ticket due index. Filtered by group or organization: the same over that group's or
+// organization's day rows.
 import { sql, type SQL } from "drizzle-orm";
 import { db, rowsOf, type Executor } from "~/lib/db.server";
 import { now } from "~/lib/clock";
