@@ -21,7 +21,7 @@ import cliProgress from "cli-progress";
 import postgres from "postgres";
 import { createDatabase } from "../db/client";
 import { passwordHashFor } from "../db/seed/factories";
-import { computeSlaClocks, type SlaEvent, type TicketStatus } from "../app/modules/sla/clock";
+import { computeSlaClocksWithHistory, type SlaEvent, type TicketStatus } from "../app/modules/sla/clock";
 import { selectPolicy, targetsFor, slaMetrics, type Targets } from "../app/modules/sla/policy";
 import { warningInstant } from "../app/modules/sla/apply.server";
 import type { BusinessCalendar } from "../app/modules/sla/business-time";
@@ -303,7 +303,7 @@ async function main() {
   // --- tickets, messages, events, SLA caches: one generator pass per ticket
   const OPEN_SHARE = 0.1;
   const twoYears = 730 * DAY;
-  const stats = { messages: 0, events: 0, timers: 0, slaEvents: 0, csat: 0 };
+  const stats = { messages: 0, events: 0, timers: 0, slaEvents: 0, csat: 0, cycleResults: 0 };
   const ticketRows: unknown[][] = [];
   const messageRows: unknown[][] = [];
   const eventRows: unknown[][] = [];
@@ -315,6 +315,9 @@ async function main() {
   const eventCols = ["ticket_id", "actor_id", "at", "type", "data"];
   const timerCols = ["ticket_id", "metric", "cycle", "policy_id", "target_minutes", "warn_at", "due_at", "state", "elapsed_minutes", "started_at", "achieved_at", "computed_at"];
   const slaEventCols = ["ticket_id", "metric", "kind", "cycle", "at", "due_at"];
+  // The achieved next-response cycles, as the app's recomputeTicketSla stores them (the SLA report reads them).
+  const cycleRows: unknown[][] = [];
+  const cycleCols = ["ticket_id", "metric", "cycle", "target_minutes", "elapsed_minutes", "achieved_at"];
   let messageCounter = 0;
   const tags = ["billing", "bug", "feature", "sso", "export", "mobile", "api", "urgent-customer", "renewal", "onboarding"];
   const priorities = ["low", "normal", "normal", "normal", "high", "high", "urgent"] as const;
@@ -400,7 +403,14 @@ async function main() {
     if (policy) {
       const calendar = calendarById.get(policy.calendarId)!;
       const targets = targetsFor(policy.targets, priority);
-      const clocks = computeSlaClocks({ calendar, targets, pauseStatuses: policy.pauseStatuses as TicketStatus[], warnAtFraction: policy.warnFraction, events, now: ANCHOR });
+      const { clocks, nextResponseHistory } = computeSlaClocksWithHistory({ calendar, targets, pauseStatuses: policy.pauseStatuses as TicketStatus[], warnAtFraction: policy.warnFraction, events, now: ANCHOR });
+      // sla_cycle_results: every achieved next-response cycle (cycleRows() in app/modules/sla/apply.server.ts).
+      const nextTarget = targets.nextResponseMinutes ?? null;
+      if (nextTarget !== null) {
+        for (const c of [...nextResponseHistory, clocks.nextResponse]) {
+          if (c.achievedAt && c.state === "achieved" && c.cycle > 0) cycleRows.push([id, "nextResponse", c.cycle, nextTarget, c.elapsedMinutes, c.achievedAt]);
+        }
+      }
       dues = [clocks.firstResponse.dueAt, clocks.nextResponse.dueAt, clocks.resolution.dueAt];
       const key = { firstResponse: "firstResponseMinutes", nextResponse: "nextResponseMinutes", resolution: "resolutionMinutes" } as const;
       for (const metric of slaMetrics) {
@@ -444,6 +454,7 @@ async function main() {
     stats.timers += await copyInto(sql, "sla_timers", timerCols, timerRows.splice(0));
     stats.slaEvents += await copyInto(sql, "sla_events", slaEventCols, slaEventRows.splice(0));
     stats.csat += await copyInto(sql, "csat_ratings", ["ticket_id", "user_id", "rating", "comment", "created_at"], csatRows.splice(0));
+    stats.cycleResults += await copyInto(sql, "sla_cycle_results", cycleCols, cycleRows.splice(0));
     load.tick(to - from + 1);
   }
   const ticketSeconds = load.done();
@@ -525,7 +536,7 @@ async function main() {
   await sql.end();
   console.log(
     `\nSeeded ${TICKETS.toLocaleString("en")} tickets, ${stats.messages.toLocaleString("en")} messages, ${stats.events.toLocaleString("en")} status events, ` +
-      `${stats.timers.toLocaleString("en")} SLA timers, ${stats.slaEvents.toLocaleString("en")} SLA events, ${stats.csat.toLocaleString("en")} ratings, ` +
+      `${stats.timers.toLocaleString("en")} SLA timers, ${stats.slaEvents.toLocaleString("en")} SLA events, ${stats.cycleResults.toLocaleString("en")} next-response cycles, ${stats.csat.toLocaleString("en")} ratings, ` +
       `${ARTICLES.toLocaleString("en")} articles, ${DEALS} deals (${stageEvents.length} stage events) in ${seconds.toFixed(1)} s ` +
       `(threads ${ticketSeconds.toFixed(1)} s, help center ${kbSeconds.toFixed(1)} s, indexes ${indexSeconds.toFixed(1)} s); database ${size}.`,
   );
