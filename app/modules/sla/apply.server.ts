@@ -89,20 +89,23 @@ function timelineFrom(
   return events.concat(merged);
 }
 
+/** The ticket fields policy selection and the clocks read (one ticket or a batch). */
+const slaTicketColumns = {
+  id: tickets.id,
+  status: tickets.status,
+  priority: tickets.priority,
+  channel: tickets.channel,
+  groupId: tickets.groupId,
+  organizationId: tickets.organizationId,
+  createdAt: tickets.createdAt,
+  mergedIntoId: tickets.mergedIntoId,
+  plan: organizations.plan,
+};
+
 /** Loads everything the clocks need and computes them (no writes). */
 export async function computeTicketSla(tx: Executor, ticketId: string, at: Date = now()): Promise<TicketSlaComputation | null> {
   const [row] = await tx
-    .select({
-      id: tickets.id,
-      status: tickets.status,
-      priority: tickets.priority,
-      channel: tickets.channel,
-      groupId: tickets.groupId,
-      organizationId: tickets.organizationId,
-      createdAt: tickets.createdAt,
-      mergedIntoId: tickets.mergedIntoId,
-      plan: organizations.plan,
-    })
+    .select(slaTicketColumns)
     .from(tickets)
     .innerJoin(organizations, eq(organizations.id, tickets.organizationId))
     .where(eq(tickets.id, ticketId));
@@ -251,17 +254,7 @@ export async function recomputeTicketsSla(tx: Executor, ticketIds: string[], at:
   const ids = [...new Set(ticketIds)];
   if (ids.length === 0) return out;
   const rows = await tx
-    .select({
-      id: tickets.id,
-      status: tickets.status,
-      priority: tickets.priority,
-      channel: tickets.channel,
-      groupId: tickets.groupId,
-      organizationId: tickets.organizationId,
-      createdAt: tickets.createdAt,
-      mergedIntoId: tickets.mergedIntoId,
-      plan: organizations.plan,
-    })
+    .select(slaTicketColumns)
     .from(tickets)
     .innerJoin(organizations, eq(organizations.id, tickets.organizationId))
     .where(inArray(tickets.id, ids));
