@@ -2827,7 +2827,10 @@ export interface operations {
                 content: {
                     "application/json": {
                         query: string;
+                        /** @description Matching articles, counted up to 1,000 (see totalIsCapped) */
                         total: number;
+                        /** @description More than 1,000 articles match: total says 1,000 and the best 1,000 can be paged through */
+                        totalIsCapped: boolean;
                         page: number;
                         pageSize: number;
                         hits: {

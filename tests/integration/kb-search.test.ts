@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { kbSearches } from "../../db/schema";
 import { db } from "~/lib/db.server";
 import { countMatches, didYouMean, hasTrigramExtension, logSearch, SEARCH_RESULT_CAP, searchArticles, suggestArticles } from "~/modules/kb/search.server";
+import { searchKb } from "~/modules/api/resources.server";
 import { loader as searchLoader } from "~/routes/help/search";
 import { createKbArticle } from "../../db/seed/kb";
 import { createUser } from "../support/factories";
@@ -170,6 +171,12 @@ describe("a word in more articles than the result cap", () => {
     expect(await countMatches(null, "zephyr")).toBe(bodyOnly + 2);
     expect(await countMatches(customer, "zephyr")).toBe(bodyOnly + 3);
     expect(await countMatches(null, "zephyr", undefined, 1)).toBe(1);
+  });
+
+  it("tells API clients the total is capped (totalIsCapped), and not when it is exact", async () => {
+    const staff = { ...agent, organizationId: null };
+    expect(await searchKb(staff, "zephyr", 1)).toMatchObject({ total: SEARCH_RESULT_CAP, totalIsCapped: true });
+    expect(await searchKb(staff, "runbook", 1)).toMatchObject({ total: 1, totalIsCapped: false });
   });
 
   it("shows '1,000+ articles found' on the search page", async () => {

@@ -274,7 +274,14 @@ export const userView = z.object({
 export const userList = z.object({ users: z.array(userView), nextCursor: z.string().nullable() });
 
 export const kbHit = z.object({ slug: z.string(), title: z.string(), summary: z.string(), category: z.string().nullable(), updatedAt: z.string(), url: z.string() });
-export const kbSearchResult = z.object({ query: z.string(), total: z.int(), page: z.int(), pageSize: z.int(), hits: z.array(kbHit) });
+export const kbSearchResult = z.object({
+  query: z.string(),
+  total: z.int().describe("Matching articles, counted up to 1,000 (see totalIsCapped)"),
+  totalIsCapped: z.boolean().describe("More than 1,000 articles match: total says 1,000 and the best 1,000 can be paged through"),
+  page: z.int(),
+  pageSize: z.int(),
+  hits: z.array(kbHit),
+});
 export const kbArticle = z.object({
   slug: z.string(),
   title: z.string(),

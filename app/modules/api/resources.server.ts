@@ -163,6 +163,7 @@ export async function searchKb(actor: Actor, q: string, page: number): Promise<z
   return {
     query: result.query,
     total: result.total,
+    totalIsCapped: result.totalIsCapped,
     page: result.page,
     pageSize: result.pageSize,
     hits: result.hits.map((h) => ({ slug: h.slug, title: h.title, summary: h.summary, category: h.categoryName, updatedAt: iso(h.updatedAt), url: `/help/articles/${h.slug}` })),
