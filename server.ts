@@ -93,7 +93,12 @@ async function main(): Promise<void> {
     appModule = (await import(pathToFileURL(serverBuild).href)) as AppModule;
     if (mode === "serve") {
       web.use("/assets", express.static(join(root, "build/client/assets"), { immutable: true, maxAge: "1y", index: false }));
-      web.use(express.static(join(root, "build/client"), { maxAge: "1h", index: false }));
+      // build/client holds assets/ and the files of public/ (favicon, robots.txt): only those names
+      // are looked up on disk; every other request goes straight to the app.
+      const clientDir = join(root, "build/client");
+      const publicFiles = new Set(readdirSync(clientDir).filter((name) => name !== "assets").map((name) => `/${name}`));
+      const publicStatic = express.static(clientDir, { maxAge: "1h", index: false });
+      web.use((req, res, next) => (publicFiles.has(req.path) ? publicStatic(req, res, next) : next()));
       web.use(appModule.app);
     }
   }

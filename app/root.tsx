@@ -22,7 +22,7 @@ import { can } from "./modules/auth/permissions";
 import { takeToast } from "./lib/toast.server";
 
 export const links: Route.LinksFunction = () => [
-  { rel: "icon", href: "data:," },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
   { rel: "stylesheet", href: stylesheet },
 ];
 

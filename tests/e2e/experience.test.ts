@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasBrowser, launchBrowser, openPage, screenshot, seriousA11yViolations, signIn } from "../support/browser";
+import { baseUrl, hasBrowser, launchBrowser, openPage, screenshot, seriousA11yViolations, signIn } from "../support/browser";
 
 /** Horizontal overflow of the page itself (a table may scroll inside its own box). */
 async function pageOverflow(page: Page): Promise<number> {
@@ -14,6 +14,18 @@ describe.runIf(hasBrowser())("experience: phone widths, laptop widths, toasts an
   });
   afterAll(async () => {
     await browser?.close();
+  });
+
+  it("serves the icon and robots.txt from public/, and the page links the icon", async () => {
+    const icon = await fetch(`${baseUrl()}/favicon.svg`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get("content-type")).toContain("image/svg+xml");
+    const robots = await (await fetch(`${baseUrl()}/robots.txt`)).text();
+    expect(robots).toContain("Disallow: /desk");
+    expect(robots).toContain("Allow: /help");
+    const { page } = await openPage(browser);
+    await page.goto("/help");
+    expect(await page.locator('link[rel="icon"]').getAttribute("href")).toBe("/favicon.svg");
   });
 
   it("the customer portal and the help center fit a 375 px phone without sideways scrolling", async () => {
