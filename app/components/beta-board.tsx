@@ -1,8 +1,10 @@
-import { useState } from "react";
-import { Form, Link, useSubmit } from "react-router";
+import { useMemo, useState, type DragEvent, type FormEvent, type MouseEvent, type ReactElement } from "react";
+import { Form, Link, useFormAction, useNavigate, useSubmit } from "react-router";
 import { HealthBadge } from "./beta-health";
-import { caseStudyLabels, caseStudyStages, dealStages, lostReasons, stageLabels, type CaseStudyStage, type DealStage, type GateItem, type Tone } from "~/modules/beta/model";
+import { dateTimeFormat } from "~/lib/intl";
+import { caseStudyLabels, caseStudyStages, dealStages, lostReasons, stageGate, stageLabels, type CaseStudyStage, type DealStage, type GateItem, type Tone } from "~/modules/beta/model";
 
+/** What a card shows: the board's cards as the route sends them to the client (see toBoardCard). */
 export interface BoardCard {
   id: string;
   company: string;
@@ -17,40 +19,162 @@ export interface BoardCard {
   stale: string[];
   lostReason: string | null;
   caseStudyStage: CaseStudyStage | null;
-  contacts: number;
-  openTasks: number;
   feedback: number;
-  gates: Partial<Record<DealStage, GateItem[]>>;
+  /**
+   * The keys of the gate items (stageGate's) this deal meets, for the stages it could move to.
+   * The checklists are rebuilt from them (gateFor): the labels are the same for every deal, so
+   * sending each card's three checklists cost ~300 bytes a card in the page's loader data.
+   */
+  met: string[];
   health: { level: "red" | "amber" | "green"; reasons: string[] } | null;
 }
 
+/** boardData's card, of which the board uses all but the counts it does not show. */
+export interface BoardCardSource extends Omit<BoardCard, "met"> {
+  gates: Partial<Record<DealStage, GateItem[]>>;
+}
+
+/** The card as the client gets it: the fields shown, and the gates as the keys met. */
+export function toBoardCard(c: BoardCardSource): BoardCard {
+  const met: string[] = [];
+  for (const items of Object.values(c.gates)) for (const i of items ?? []) if (i.met && !met.includes(i.key)) met.push(i.key);
+  return {
+    id: c.id,
+    company: c.company,
+    stage: c.stage,
+    version: c.version,
+    ownerName: c.ownerName,
+    daysInStage: c.daysInStage,
+    daysTone: c.daysTone,
+    nextStep: c.nextStep,
+    nextStepDueAt: c.nextStepDueAt,
+    nextStepTone: c.nextStepTone,
+    stale: c.stale,
+    lostReason: c.lostReason,
+    caseStudyStage: c.caseStudyStage,
+    feedback: c.feedback,
+    met,
+    health: c.health,
+  };
+}
+
+const noFacts = { demoAt: null, demoAttendees: null, agreement: null } as const;
+
+/**
+ * The checklist a move of this card into `to` must satisfy (as boardData's gates: none for the
+ * card's own stage, nor for lost, which asks its reason at the move itself).
+ */
+export function gateFor(card: Pick<BoardCard, "stage" | "met">, to: DealStage): GateItem[] | undefined {
+  if (to === card.stage || to === "lost") return undefined;
+  return stageGate(to, noFacts).map((i) => ({ key: i.key, label: i.label, met: card.met.includes(i.key) }));
+}
+
 const toneClass: Record<Tone, string> = { ok: "tone-ok", warning: "tone-warning", danger: "tone-danger", neutral: "" };
-const dateFmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+let dueFormatter: Intl.DateTimeFormat | undefined;
+const dueFormat = () => (dueFormatter ??= dateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" }));
+/** Lost deals beyond this many are listed behind a disclosure (they are rarely moved again). */
+const lostShown = 6;
+
+/**
+ * Each stage's "Move to…" options, built once: the elements are immutable, so the 200 selects of
+ * a board share them instead of creating five option elements each.
+ */
+const moveOptions = Object.fromEntries(
+  dealStages.map((stage) => [
+    stage,
+    [
+      <option key="" value="" disabled>
+        Move to…
+      </option>,
+      ...dealStages
+        .filter((s) => s !== stage)
+        .map((s) => (
+          <option key={s} value={s}>
+            {stageLabels[s]}
+          </option>
+        )),
+    ],
+  ]),
+) as Record<DealStage, ReactElement[]>;
 
 /**
  * The kanban board. Three ways to move a card, all posting the same form to the board's action:
  * drag and drop (mouse or touch-pad), and per card a "Move to…" select with a button, which is
  * the keyboard path and works without JavaScript. While a card is dragged each column shows the
  * gate checklist the move needs.
+ *
+ * The cards are plain markup (a form, an anchor): 200 of React Router's <Form> and <Link> each
+ * resolved the route's path with their hooks and were most of the page's server render. Their
+ * client behaviour is kept by handlers on the board itself: a card's link navigates in the app
+ * (a plain click; modified clicks are the browser's), and a card's form is submitted through
+ * useSubmit as <Form> would, to the action resolved once.
  */
 export function BetaBoard({ cards }: { cards: BoardCard[] }) {
   const submit = useSubmit();
+  const navigate = useNavigate();
+  const action = useFormAction();
   const [dragging, setDragging] = useState<BoardCard | null>(null);
   const [over, setOver] = useState<DealStage | null>(null);
+  const byStage = useMemo(() => {
+    const m = new Map<DealStage, BoardCard[]>(dealStages.map((s) => [s, []]));
+    for (const c of cards) m.get(c.stage)?.push(c);
+    return m;
+  }, [cards]);
 
   function drop(stage: DealStage) {
     const card = dragging;
     setDragging(null);
     setOver(null);
     if (!card || card.stage === stage) return;
-    submit({ intent: "move", dealId: card.id, version: String(card.version), to: stage }, { method: "post", preventScrollReset: true });
+    submit({ intent: "move", dealId: card.id, version: String(card.version), to: stage }, { method: "post", action, preventScrollReset: true });
+  }
+
+  function onDragStart(e: DragEvent<HTMLElement>) {
+    const id = (e.target as HTMLElement).closest?.("article.beta-card")?.querySelector<HTMLInputElement>("input[name=dealId]")?.value;
+    const card = id ? cards.find((c) => c.id === id) : undefined;
+    if (!card) return;
+    e.dataTransfer.effectAllowed = "move";
+    e.dataTransfer.setData("text/plain", card.id);
+    setDragging(card);
+  }
+
+  function onClick(e: MouseEvent<HTMLElement>) {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    const a = (e.target as HTMLElement).closest?.("a[data-app-link]");
+    if (!a) return;
+    e.preventDefault();
+    void navigate(a.getAttribute("href")!);
+  }
+
+  function onSubmit(e: FormEvent<HTMLElement>) {
+    const form = e.target as HTMLFormElement;
+    if (!form.classList.contains("beta-move")) return;
+    e.preventDefault();
+    submit(form, { method: "post", action, preventScrollReset: true });
   }
 
   return (
-    <div className="beta-board" aria-label="Pipeline board" role="region">
+    <div
+      className="beta-board"
+      aria-label="Pipeline board"
+      role="region"
+      onDragStart={onDragStart}
+      onDragEnd={() => (setDragging(null), setOver(null))}
+      onClick={onClick}
+      onSubmit={onSubmit}
+    >
       {dealStages.map((stage) => {
-        const inStage = cards.filter((c) => c.stage === stage);
-        const gate = dragging && dragging.stage !== stage ? dragging.gates[stage] : undefined;
+        const inStage = byStage.get(stage)!;
+        const gate = dragging ? gateFor(dragging, stage) : undefined;
+        const list = (items: BoardCard[]) => (
+          <ul className="beta-cards">
+            {items.map((card) => (
+              <li key={card.id}>
+                <DealCard card={card} action={action} />
+              </li>
+            ))}
+          </ul>
+        );
         return (
           <section
             key={stage}
@@ -91,13 +215,14 @@ export function BetaBoard({ cards }: { cards: BoardCard[] }) {
                 )}
               </div>
             ) : null}
-            <ul className="beta-cards">
-              {inStage.map((card) => (
-                <li key={card.id}>
-                  <DealCard card={card} onDragStart={() => setDragging(card)} onDragEnd={() => (setDragging(null), setOver(null))} />
-                </li>
-              ))}
-            </ul>
+            {stage === "lost" && inStage.length > lostShown ? (
+              <details className="beta-lost-list">
+                <summary>Show the {inStage.length} lost deals</summary>
+                {list(inStage)}
+              </details>
+            ) : (
+              list(inStage)
+            )}
             {inStage.length === 0 ? <p className="muted small beta-empty">No deals</p> : null}
           </section>
         );
@@ -106,77 +231,61 @@ export function BetaBoard({ cards }: { cards: BoardCard[] }) {
   );
 }
 
-function DealCard({ card, onDragStart, onDragEnd }: { card: BoardCard; onDragStart: () => void; onDragEnd: () => void }) {
-  const moveId = `move-${card.id}`;
-  const due = card.nextStepDueAt ? dateFmt.format(new Date(card.nextStepDueAt)) : null;
+/**
+ * One card: plain markup, no hooks (the board handles its link, form and drag). A lost deal's
+ * card is its name, the reason and the move form (it has no next step, and its owner, days and
+ * badges are on the deal's page).
+ */
+function DealCard({ card, action }: { card: BoardCard; action: string }) {
+  const due = card.nextStepDueAt ? dueFormat().format(new Date(card.nextStepDueAt)) : null;
+  const lost = card.stage === "lost";
   return (
-    <article
-      className={`beta-card${card.stale.length ? " is-stale" : ""}`}
-      draggable
-      data-deal={card.company}
-      aria-labelledby={`deal-${card.id}`}
-      onDragStart={(e) => {
-        e.dataTransfer.effectAllowed = "move";
-        e.dataTransfer.setData("text/plain", card.id);
-        onDragStart();
-      }}
-      onDragEnd={onDragEnd}
-    >
-      <h3 id={`deal-${card.id}`} className="beta-card-title">
-        <Link to={`/beta/deals/${card.id}`} draggable={false}>
+    <article className={`beta-card${card.stale.length ? " is-stale" : ""}`} draggable data-deal={card.company}>
+      <h3 className="beta-card-title">
+        <a href={`/beta/deals/${card.id}`} draggable={false} data-app-link="">
           {card.company}
-        </Link>
+        </a>
       </h3>
-      <p className="beta-card-meta">
-        <span>{card.ownerName ?? "No owner"}</span>
-        <span className={`beta-days ${toneClass[card.daysTone]}`} title="Days in this stage">
-          {card.daysInStage} {card.daysInStage === 1 ? "day" : "days"} in stage
-        </span>
-      </p>
-      {card.stage === "lost" ? (
+      {lost ? null : (
+        <p className="beta-card-meta">
+          <span>{card.ownerName ?? "No owner"}</span>
+          <span className={`beta-days ${toneClass[card.daysTone]}`}>{`${card.daysInStage} ${card.daysInStage === 1 ? "day" : "days"} in stage`}</span>
+        </p>
+      )}
+      {lost ? (
         <p className="small muted">Lost: {card.lostReason}</p>
       ) : card.nextStep ? (
         <p className={`beta-next ${toneClass[card.nextStepTone]}`}>
           <span className="visually-hidden">Next step: </span>
           {card.nextStep}
-          {due ? <span className="beta-due"> · {card.nextStepTone === "danger" ? `overdue since ${due}` : `due ${due}`}</span> : null}
+          {due ? <span className="beta-due">{` · ${card.nextStepTone === "danger" ? `overdue since ${due}` : `due ${due}`}`}</span> : null}
         </p>
       ) : card.stage !== "onboarded" ? (
         <p className="beta-next tone-warning">No next step</p>
       ) : null}
-      <p className="beta-card-badges">
-        {card.health ? <HealthBadge level={card.health.level} reasons={card.health.reasons} /> : null}
-        {card.stale.length ? (
-          <span className="badge badge-warning" title={card.stale.join(", ")}>
-            Stale<span className="visually-hidden">: {card.stale.join(", ")}</span>
-          </span>
-        ) : null}
-        {card.feedback ? <span className="badge">{card.feedback} feedback</span> : null}
-        {card.caseStudyStage && card.stage === "onboarded" ? <span className="badge badge-accent">Case study: {caseStudyLabels[card.caseStudyStage]}</span> : null}
-      </p>
-      <Form method="post" className="beta-move" preventScrollReset>
+      {!lost && (card.health || card.stale.length || card.feedback || (card.caseStudyStage && card.stage === "onboarded")) ? (
+        <p className="beta-card-badges">
+          {card.health ? <HealthBadge level={card.health.level} reasons={card.health.reasons} /> : null}
+          {card.stale.length ? (
+            <span className="badge badge-warning" title={card.stale.join(", ")}>
+              Stale<span className="visually-hidden">{`: ${card.stale.join(", ")}`}</span>
+            </span>
+          ) : null}
+          {card.feedback ? <span className="badge">{card.feedback} feedback</span> : null}
+          {card.caseStudyStage && card.stage === "onboarded" ? <span className="badge badge-accent">Case study: {caseStudyLabels[card.caseStudyStage]}</span> : null}
+        </p>
+      ) : null}
+      <form method="post" action={action} className="beta-move">
         <input type="hidden" name="intent" value="move" />
         <input type="hidden" name="dealId" value={card.id} />
         <input type="hidden" name="version" value={card.version} />
-        <label htmlFor={moveId} className="visually-hidden">
-          Move {card.company} to
-        </label>
-        <select id={moveId} name="to" defaultValue="">
-          <option value="" disabled>
-            Move to…
-          </option>
-          {dealStages
-            .filter((s) => s !== card.stage)
-            .map((s) => (
-              <option key={s} value={s}>
-                {stageLabels[s]}
-              </option>
-            ))}
+        <select name="to" defaultValue="" aria-label={`Move ${card.company} to`}>
+          {moveOptions[card.stage]}
         </select>
         <button type="submit" className="btn btn-secondary btn-sm" aria-label={`Move ${card.company}`}>
           Move
         </button>
-      </Form>
+      </form>
     </article>
   );
 }

@@ -1,6 +1,6 @@
 import { Form, Link, redirect, useSearchParams } from "react-router";
 import type { Route } from "./+types/board";
-import { BetaBoard, CaseStudyLane, LostReasonForm } from "~/components/beta-board";
+import { BetaBoard, CaseStudyLane, gateFor, LostReasonForm, toBoardCard } from "~/components/beta-board";
 import { Field, SubmitButton } from "~/components/form";
 import { formFailure, parseForm, readForm } from "~/lib/forms";
 import { requirePermission } from "~/modules/auth/guard.server";
@@ -17,7 +17,13 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const program = await getActiveProgram();
   if (!program) return { program: null, board: null, owners: [], programs: [] };
   const [board, owners, programs] = await Promise.all([boardData(program), ownerOptions(), listPrograms()]);
-  return { program: { id: program.id, name: program.name, deadline: program.deadline }, board, owners, programs: programs.map((p) => ({ id: p.id, name: p.name })) };
+  // The loader data goes to the client twice (as HTML and as hydration data): only what the page shows.
+  return {
+    program: { id: program.id, name: program.name, deadline: program.deadline },
+    board: { header: { tone: board.header.tone, summary: board.header.summary, projection: board.header.projection }, feedbackTotal: board.feedbackTotal, cards: board.cards.map(toBoardCard) },
+    owners: owners.map((o) => ({ id: o.id, name: o.name })),
+    programs: programs.map((p) => ({ id: p.id, name: p.name })),
+  };
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -80,6 +86,7 @@ export default function BetaBoardPage({ loaderData, actionData }: Route.Componen
   const invited = params.get("invited");
   const refusedLost = failure?.values.to === "lost" && failure.values.dealId && !failure.values.lostReason;
   const refusedCard = failure?.values.dealId ? board.cards.find((c) => c.id === failure.values.dealId) : undefined;
+  const refusedGate = refusedCard && failure?.values.to ? gateFor(refusedCard, failure.values.to as DealStage) : undefined;
   return (
     <div className="beta-page">
       <div className="page-header">
@@ -142,9 +149,9 @@ export default function BetaBoardPage({ loaderData, actionData }: Route.Componen
             <LostReasonForm dealId={refusedCard.id} version={refusedCard.version} company={refusedCard.company} />
           ) : refusedCard && failure.values.to && failure.values.to !== "lost" ? (
             <>
-              {refusedCard.gates[failure.values.to as DealStage]?.length ? (
+              {refusedGate?.length ? (
                 <ul className="beta-checklist">
-                  {refusedCard.gates[failure.values.to as DealStage]!.map((g) => (
+                  {refusedGate.map((g) => (
                     <li key={g.key} className={g.met ? "met" : "unmet"}>
                       <span aria-hidden="true">{g.met ? "✓" : "✗"}</span> {g.label}
                       <span className="visually-hidden">{g.met ? " (done)" : " (missing)"}</span>
