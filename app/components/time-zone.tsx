@@ -9,15 +9,28 @@ export function useTimeZone(): string {
   return useContext(TimeZoneContext);
 }
 
+const exactOptions: Intl.DateTimeFormatOptions = { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" };
+/** The shared formatter per zone (a queue page formats ~100 times per render: no key building per call). */
+const exactFormats = new Map<string, Intl.DateTimeFormat>();
+
+function exactFormat(timeZone: string): Intl.DateTimeFormat {
+  let f = exactFormats.get(timeZone);
+  if (f === undefined) {
+    try {
+      f = dateTimeFormat("en-GB", { ...exactOptions, timeZone });
+    } catch {
+      f = exactFormat("UTC");
+    }
+    // Bounded like app/lib/intl.ts: zones are validated IANA names, but a bad one must not grow this.
+    if (exactFormats.size >= 500) exactFormats.clear();
+    exactFormats.set(timeZone, f);
+  }
+  return f;
+}
+
 /** "24 Nov 2026, 14:05 CET" in the given zone (falls back to UTC for an unknown zone). */
 export function formatDateTime(value: string | Date, timeZone: string): string {
-  const date = typeof value === "string" ? new Date(value) : value;
-  const options: Intl.DateTimeFormatOptions = { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" };
-  try {
-    return dateTimeFormat("en-GB", { ...options, timeZone }).format(date);
-  } catch {
-    return dateTimeFormat("en-GB", { ...options, timeZone: "UTC" }).format(date);
-  }
+  return exactFormat(timeZone).format(typeof value === "string" ? new Date(value) : value);
 }
 
 export { isValidTimeZone } from "~/lib/dates";

@@ -12,11 +12,13 @@ export function RelativeTime({ value, now = Date.now() }: { value: string | Date
   );
 }
 
+let relativeFormat: Intl.RelativeTimeFormat | undefined;
+
 export function relative(at: number, now: number): string {
   const diff = Math.round((at - now) / 1000);
   const abs = Math.abs(diff);
-  const fmt = relativeTimeFormat("en", { numeric: "auto" });
   if (abs < 45) return "just now";
+  const fmt = (relativeFormat ??= relativeTimeFormat("en", { numeric: "auto" }));
   if (abs < 45 * 60) return fmt.format(Math.round(diff / 60), "minute");
   if (abs < 22 * 3600) return fmt.format(Math.round(diff / 3600), "hour");
   if (abs < 26 * 86400) return fmt.format(Math.round(diff / 86400), "day");

@@ -32,8 +32,40 @@ md.renderer.rules.image = (tokens, idx) => {
   return `<a href="${md.utils.escapeHtml(src)}" rel="nofollow noopener noreferrer" target="_blank">${label}</a>`;
 };
 
+/**
+ * Rendered HTML by source, most recently used last. A ticket page renders every message of its
+ * thread on every request (a 100-message thread: ~0.8 ms of markdown-it per page view, the same
+ * output each time), and the rendering depends on nothing but the source. Bounded by total
+ * characters kept (sources and HTML); a source longer than CACHE_MAX_SOURCE is rendered uncached.
+ */
+const CACHE_BUDGET = 4_000_000;
+const CACHE_MAX_SOURCE = 32_000;
+const rendered = new Map<string, string>();
+let cachedChars = 0;
+
 export function renderMarkdown(source: string): string {
-  return md.render(source ?? "");
+  const text = source ?? "";
+  if (text.length > CACHE_MAX_SOURCE) return md.render(text);
+  const hit = rendered.get(text);
+  if (hit !== undefined) {
+    rendered.delete(text);
+    rendered.set(text, hit);
+    return hit;
+  }
+  const html = md.render(text);
+  rendered.set(text, html);
+  cachedChars += text.length + html.length;
+  while (cachedChars > CACHE_BUDGET) {
+    const [oldest, oldHtml] = rendered.entries().next().value!;
+    rendered.delete(oldest);
+    cachedChars -= oldest.length + oldHtml.length;
+  }
+  return html;
+}
+
+/** For tests: entries and characters the render cache holds. */
+export function markdownCacheSize(): { entries: number; chars: number } {
+  return { entries: rendered.size, chars: cachedChars };
 }
 
 /** Plain text of a markdown source (for email text parts and snippets). */

@@ -8,6 +8,7 @@ import { env } from "~/lib/env.server";
 import { databaseHandle } from "~/lib/db.server";
 import { errorFields, log } from "~/lib/log.server";
 import { resolveRequestContext } from "~/modules/auth/request-context.server";
+import { coalesceWrites } from "./coalesce-writes";
 import { httpMetrics, metricsHandler } from "./metrics.server";
 import { contentSecurityPolicy, isCrossSiteRequest, trustProxySetting } from "./security";
 
@@ -25,6 +26,8 @@ app.disable("x-powered-by");
 app.set("trust proxy", trustProxySetting(env().TRUST_PROXY));
 
 app.use(compression());
+// After compression, so React's 2 KB stream chunks reach zlib (and the socket) a few at a time.
+app.use(coalesceWrites());
 
 app.use((req: Request, res: Response, next: NextFunction) => {
   const started = process.hrtime.bigint();
