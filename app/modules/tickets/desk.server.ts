@@ -60,9 +60,9 @@ const PAGE_SIZE = 50;
 
 const priorityRank = sql<number>`case ${tickets.priority} when 'urgent' then 4 when 'high' then 3 when 'normal' then 2 else 1 end`;
 
-/** Counts per view for the sidebar (one round trip). */
-export async function deskViewCounts(actor: Actor): Promise<Record<DeskView, number>> {
-  const groupIds = await groupIdsOf(actor.id);
+/** Counts per view for the sidebar (one round trip; two without the actor's `groupIds`). */
+export async function deskViewCounts(actor: Actor, knownGroupIds?: string[]): Promise<Record<DeskView, number>> {
+  const groupIds = knownGroupIds ?? (await groupIdsOf(actor.id));
   const scope = scopeFor(actor, groupIds);
   const entries = Object.keys(deskViews) as DeskView[];
   const selects = Object.fromEntries(
@@ -138,10 +138,11 @@ export interface QueueInput {
 /**
  * One page of a view, keyset-paginated on (sort key, number). A text search matches subject,
  * messages (internal notes too: this is the staff desk), requester name or email, and the
- * number; each hit carries a highlighted snippet of the best matching message.
+ * number; each hit carries a highlighted snippet of the best matching message. `knownGroupIds`
+ * (groupIdsOf the actor, when the caller read them already) saves a round trip.
  */
-export async function deskQueue(actor: Actor, input: QueueInput) {
-  const groupIds = await groupIdsOf(actor.id);
+export async function deskQueue(actor: Actor, input: QueueInput, knownGroupIds?: string[]) {
+  const groupIds = knownGroupIds ?? (await groupIdsOf(actor.id));
   const conditions: (SQL | undefined)[] = [scopeFor(actor, groupIds), input.view ? viewCondition(input.view, actor, groupIds) : undefined, isNull(tickets.mergedIntoId)];
   if (input.filters) conditions.push(...filterConditions(input.filters));
   const q = (input.q ?? input.filters?.q ?? "").trim();

@@ -64,17 +64,41 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     filters = saved.filters;
     savedViewId = saved.id;
   }
+  // The agent's groups, read once: they scope the counts and the page, and bound the bulk move.
+  const groupIds = await groupIdsOf(user.id);
   const [counts, page, saved, options, organizations, inboxCount] = await Promise.all([
-    deskViewCounts(user),
-    deskQueue(user, { view, filters, ...query }),
+    deskViewCounts(user, groupIds),
+    deskQueue(user, { view, filters, ...query }, groupIds),
     listSavedViews(user),
     assignmentOptions(),
     viewParam === "custom" ? organizationOptions() : Promise.resolve([]),
     reviewCount(),
   ]);
   // Agents route tickets only into their own groups (the bulk action offers just those).
-  const movableGroupIds = user.role === "admin" ? null : await groupIdsOf(user.id);
-  return { movableGroupIds, inboxCount, viewParam, view, title, filters: filters ?? null, filterErrors, savedViewId, counts, saved, options, organizations, ...page, query, serverNow: now().toISOString(), viewerTimeZone: user.timeZone ?? null };
+  const movableGroupIds = user.role === "admin" ? null : groupIds;
+  // Only what a row shows travels to the browser (the page's data is serialized into the HTML).
+  const tickets = page.tickets.map(queueRow);
+  return { movableGroupIds, inboxCount, viewParam, view, title, filters: filters ?? null, filterErrors, savedViewId, counts, saved, options, organizations, tickets, nextCursor: page.nextCursor, query, serverNow: now().toISOString(), viewerTimeZone: user.timeZone ?? null };
+}
+
+type QueueTicket = Awaited<ReturnType<typeof deskQueue>>["tickets"][number];
+
+/** A queue row as the table renders it. */
+function queueRow(t: QueueTicket) {
+  return {
+    number: t.number,
+    subject: t.subject,
+    status: t.status,
+    priority: t.priority,
+    tags: t.tags,
+    updatedAt: t.updatedAt,
+    organizationName: t.organizationName,
+    requesterName: t.requesterName,
+    assigneeName: t.assigneeName,
+    snippetHtml: t.snippetHtml,
+    slaDueAt: t.slaDueAt,
+    slaWarned: t.slaWarned,
+  };
 }
 
 const bulkSchema = z.object({
