@@ -28,9 +28,27 @@ function exactFormat(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/**
+ * Formatted strings by zone and instant (to the millisecond, so exactly what the formatter would
+ * say): a ticket page shows the same 100 message times on every view, a queue the same update
+ * times; formatting costs ~2.5 µs each, a lookup a tenth of that. Emptied when full.
+ */
+const formatted = new Map<string, string>();
+const FORMATTED_MAX = 20_000;
+
 /** "24 Nov 2026, 14:05 CET" in the given zone (falls back to UTC for an unknown zone). */
 export function formatDateTime(value: string | Date, timeZone: string): string {
-  return exactFormat(timeZone).format(typeof value === "string" ? new Date(value) : value);
+  const date = typeof value === "string" ? new Date(value) : value;
+  const at = date.getTime();
+  if (Number.isNaN(at)) return exactFormat(timeZone).format(date); // throws, as it always did
+  const key = `${timeZone}\u0000${at}`;
+  let text = formatted.get(key);
+  if (text === undefined) {
+    text = exactFormat(timeZone).format(date);
+    if (formatted.size >= FORMATTED_MAX) formatted.clear();
+    formatted.set(key, text);
+  }
+  return text;
 }
 
 export { isValidTimeZone } from "~/lib/dates";

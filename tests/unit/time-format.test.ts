@@ -20,6 +20,26 @@ describe("formatDateTime with the per-zone formatter cache", () => {
     expect(formatDateTime("2026-10-25T01:01:00Z", "Europe/Berlin")).toBe("25 Oct 2026, 02:01 CET");
   });
 
+  it("answers repeated instants from its memo with the same text, per zone", () => {
+    const at = "2026-03-29T00:30:00.123Z";
+    for (let i = 0; i < 3; i++) {
+      expect(formatDateTime(at, "Europe/Berlin")).toBe(fresh(new Date(at), "Europe/Berlin"));
+      expect(formatDateTime(at, "America/New_York")).toBe(fresh(new Date(at), "America/New_York"));
+      // One millisecond later is its own entry (keys are exact instants).
+      expect(formatDateTime(new Date(Date.parse(at) + 1), "Europe/Berlin")).toBe(fresh(new Date(Date.parse(at) + 1), "Europe/Berlin"));
+    }
+    for (let m = 0; m < 25_000; m += 7) {
+      const when = new Date(Date.parse("2026-01-01T00:00:00Z") + m * 60_000);
+      if (m % 700 === 0) expect(formatDateTime(when, "Australia/Sydney")).toBe(fresh(when, "Australia/Sydney"));
+      else formatDateTime(when, "Australia/Sydney");
+    }
+    expect(formatDateTime(at, "Europe/Berlin")).toBe(fresh(new Date(at), "Europe/Berlin"));
+  });
+
+  it("throws for an invalid date, as formatting one always did", () => {
+    expect(() => formatDateTime("not a date", "UTC")).toThrow(RangeError);
+  });
+
   it("takes a Date as well as an ISO string", () => {
     expect(formatDateTime(new Date("2026-11-24T07:30:00Z"), "Asia/Tokyo")).toBe(formatDateTime("2026-11-24T07:30:00Z", "Asia/Tokyo"));
   });
