@@ -1,5 +1,21 @@
 import { date, index, integer, pgTable, primaryKey, text, unique, uuid } from "drizzle-orm/pg-core";
 
+/** The counters a daily row and a block both hold (a function: each table needs its own column builders). */
+const rollupCounters = () => ({
+  /** First response and resolution clocks achieved with a target (sla_timers), and how many within it. */
+  frTotal: integer().notNull().default(0),
+  frMet: integer().notNull().default(0),
+  /** Next-response cycles achieved (sla_cycle_results). */
+  nrTotal: integer().notNull().default(0),
+  nrMet: integer().notNull().default(0),
+  resTotal: integer().notNull().default(0),
+  resMet: integer().notNull().default(0),
+  /** CSAT ratings given, and the good ones. */
+  csatTotal: integer().notNull().default(0),
+  csatGood: integer().notNull().default(0),
+  tickets: integer().notNull().default(0),
+});
+
 /**
  * Daily rollups behind the SLA report (/desk/reports/sla; app/modules/sla/rollups.server.ts).
  * One row per UTC day and ticket dimensions (the ticket's *current* priority, group, organization
@@ -23,18 +39,7 @@ export const slaDailyRollups = pgTable(
     groupId: uuid(),
     organizationId: uuid().notNull(),
     assigneeId: uuid(),
-    /** First response and resolution clocks achieved that day with a target (sla_timers), and how many within it. */
-    frTotal: integer().notNull().default(0),
-    frMet: integer().notNull().default(0),
-    /** Next-response cycles achieved that day (sla_cycle_results). */
-    nrTotal: integer().notNull().default(0),
-    nrMet: integer().notNull().default(0),
-    resTotal: integer().notNull().default(0),
-    resMet: integer().notNull().default(0),
-    /** CSAT ratings given that day, and the good ones. */
-    csatTotal: integer().notNull().default(0),
-    csatGood: integer().notNull().default(0),
-    tickets: integer().notNull().default(0),
+    ...rollupCounters(),
   },
   (t) => [
     unique("sla_daily_rollups_key").on(t.day, t.prevDay, t.priority, t.groupId, t.organizationId, t.assigneeId).nullsNotDistinct(),
@@ -83,15 +88,7 @@ export const slaRollupBlocks = pgTable(
     start: date().notNull(),
     dim: text().notNull(),
     key: text().notNull(),
-    frTotal: integer().notNull().default(0),
-    frMet: integer().notNull().default(0),
-    nrTotal: integer().notNull().default(0),
-    nrMet: integer().notNull().default(0),
-    resTotal: integer().notNull().default(0),
-    resMet: integer().notNull().default(0),
-    csatTotal: integer().notNull().default(0),
-    csatGood: integer().notNull().default(0),
-    tickets: integer().notNull().default(0),
+    ...rollupCounters(),
   },
   (t) => [primaryKey({ columns: [t.level, t.start, t.dim, t.key] })],
 );
