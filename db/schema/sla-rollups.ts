@@ -1,4 +1,4 @@
-import { date, index, integer, pgTable, primaryKey, text, unique, uuid } from "drizzle-orm/pg-core";
+import { bigint, date, index, integer, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 
 /** The counters a daily row and a block both hold (a function: each table needs its own column builders). */
 const rollupCounters = () => ({
@@ -104,4 +104,44 @@ export const slaElapsedBlocks = pgTable(
     n: integer().notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.level, t.start, t.metric, t.bucket] })],
+);
+
+/**
+ * "Breached now" on the SLA dashboard, kept as counters (migration 0021; docs/sla.md "Report
+ * rollups"): open, unmerged tickets by the hour and by the day (UTC, `level` 0 and 1) their
+ * earliest cached due time (least of the three *_due_at columns) falls in, per dimension (`dim`:
+ * all | group | organization | pair, `key`: '' / the group id ('' for none) / the organization id /
+ * "group/organization"). The dashboard counts the tickets due before now as the days before today
+ * + today's hours before this one (these rows) + the changes not yet folded in (sla_due_deltas) +
+ * an index range over the open tickets due in this hour so far. Exact at any instant: time passing
+ * needs no write.
+ */
+export const slaDueCounts = pgTable(
+  "sla_due_counts",
+  {
+    dim: text().notNull(),
+    key: text().notNull(),
+    level: integer().notNull(),
+    /** The UTC hour (level 0) or day (level 1) as a timestamp without zone. */
+    start: timestamp({ mode: "string" }).notNull(),
+    n: integer().notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.dim, t.key, t.level, t.start] })],
+);
+
+/**
+ * Changes to sla_due_counts not yet folded in: a trigger on tickets appends -1 at the old due time
+ * and +1 at the new one (no shared row is updated, so ticket writes never wait on each other for
+ * it); `sla_due_counts_compact()` (a periodic job) folds them into the counters.
+ */
+export const slaDueDeltas = pgTable(
+  "sla_due_deltas",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    due: timestamp({ withTimezone: true }).notNull(),
+    groupId: uuid(),
+    organizationId: uuid().notNull(),
+    n: integer().notNull(),
+  },
+  (t) => [index("sla_due_deltas_due_idx").on(t.due)],
 );

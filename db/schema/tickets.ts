@@ -122,6 +122,8 @@ export const tickets = pgTable(
     index("tickets_solved_at_idx").on(t.solvedAt).where(sql`${t.status} = 'solved'`),
     // Custom views sorted by last update (any mix of statuses), page 1 and keyset pages alike.
     index("tickets_updated_number_idx").on(t.updatedAt, t.number),
+    // The SLA report's CSV export: the tickets created in a date range.
+    index("tickets_created_at_idx").on(t.createdAt),
   ],
 );
 
