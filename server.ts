@@ -1,8 +1,15 @@
 /**
  * The Node entry: `npm start` (production), `npm run dev` (Vite dev server) and
- * `npm run worker` (the job runner alone). It builds the portal when the build is missing or
- * older than the sources, serves the static assets, hands every other request to the
- * application bundled in build/server/index.js, and shuts down gracefully on SIGTERM.
+ * `npm run worker` (the job runner alone). It serves the static assets, hands every other
+ * request to the application bundled in build/server/index.js, and shuts down gracefully on
+ * SIGTERM.
+ *
+ * In production this file runs compiled: `npm run build` bundles it into build/start.js and
+ * `npm start` (scripts/start.js) runs that with plain `node`, rebuilding first when the sources
+ * are newer than the build. Run from source through tsx (`npm run dev`, or `tsx server.ts`), it
+ * builds when the build is missing or stale itself. tsx's loader hooks cost the production
+ * process ~80 MB of resident memory (a loader thread and its caches; docs/performance.md), which
+ * is why production does not use them.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -23,7 +30,9 @@ try {
   process.exit(1);
 }
 
-const root = resolve(import.meta.dirname);
+// From source this file sits in the project's root; compiled, in build/.
+const bundled = !existsSync(join(import.meta.dirname, "package.json")) && existsSync(join(import.meta.dirname, "server/index.js"));
+const root = bundled ? resolve(import.meta.dirname, "..") : resolve(import.meta.dirname);
 const serverBuild = join(root, "build/server/index.js");
 
 function newestMtime(dir: string): number {
@@ -36,8 +45,9 @@ function newestMtime(dir: string): number {
 }
 
 function ensureBuilt(): void {
+  if (bundled) return; // scripts/start.js checked the build before loading this one.
   const builtAt = existsSync(serverBuild) ? statSync(serverBuild).mtimeMs : 0;
-  const sourcesAt = Math.max(newestMtime(join(root, "app")), statSync(join(root, "vite.config.ts")).mtimeMs);
+  const sourcesAt = Math.max(newestMtime(join(root, "app")), newestMtime(join(root, "db")), statSync(join(root, "vite.config.ts")).mtimeMs);
   if (builtAt >= sourcesAt) return;
   console.log(builtAt ? "Sources changed since the last build: rebuilding…" : "Building the portal (first start)…");
   execFileSync(process.execPath, [join(root, "node_modules/@react-router/dev/bin.js"), "build"], {

@@ -103,7 +103,7 @@ const METRICS_TOKEN = randomUUID().replace(/-/g, "");
 async function startApp(extraEnv: Record<string, string>): Promise<Server> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const proc = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  const proc = spawn(process.execPath, ["build/start.js"], {
     cwd: appDir,
     env: { ...process.env, MIGRATIONS_DIR: join(appDir, "migrations"), NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", APP_URL: origin, DATABASE_URL: url!, RUN_JOBS: "false", SEED_DEMO: "false", LOG_LEVEL: "warn", METRICS_TOKEN, ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
@@ -218,14 +218,15 @@ const allPaths: PathDef[] = [
 const paths = ONLY ? allPaths.filter((p) => ONLY.some((o) => p.name.startsWith(o))) : allPaths;
 
 // ---------------------------------------------------------------- (1) build
-// Others share build/ (and server.ts rebuilds when app/ is newer than it), so the bench builds a
-// private copy of the sources in /tmp (no lock needed: build/ is not touched) and runs that:
-// server.ts, its env module, the build and the migrations. `--build-from <dir>` uses a build
-// copied earlier instead; `--no-build` copies build/ under `flock /tmp/e2e.lock`.
+// Others share build/ (and `npm start` rebuilds when app/ is newer than it), so the bench builds
+// a private copy of the sources in /tmp (no lock needed: build/ is not touched) and runs that:
+// the build — build/start.js is server.ts compiled, run with plain node as `npm start` runs it —
+// and the migrations. `--build-from <dir>` uses a build copied earlier instead; `--no-build`
+// copies build/ under `flock /tmp/e2e.lock`.
 const appDir = `/tmp/bench-app-${process.pid}`;
 function buildAndCopy() {
   rmSync(appDir, { recursive: true, force: true });
-  mkdirSync(join(appDir, "app/lib"), { recursive: true });
+  mkdirSync(appDir, { recursive: true });
   const from = arg("build-from");
   if (from) {
     console.log(`Using the build in ${from}…`);
@@ -238,20 +239,17 @@ function buildAndCopy() {
     console.log(`Building a private copy in ${src}…`);
     rmSync(src, { recursive: true, force: true });
     mkdirSync(src, { recursive: true });
-    for (const f of ["app", "db", "public", "package.json", "react-router.config.ts", "vite.config.ts", "tsconfig.json"]) {
+    for (const f of ["app", "db", "public", "server.ts", "package.json", "react-router.config.ts", "vite.config.ts", "tsconfig.json"]) {
       if (existsSync(join(root, f))) execFileSync("cp", ["-r", join(root, f), join(src, f)]);
     }
     execFileSync("ln", ["-s", join(root, "node_modules"), join(src, "node_modules")]);
-    execFileSync(process.execPath, [join(root, "node_modules/@react-router/dev/bin.js"), "build"], { cwd: src, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
+    execFileSync("npm", ["run", "build", "--silent"], { cwd: src, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
     execFileSync("cp", ["-r", join(src, "build"), join(appDir, "build")]);
     rmSync(src, { recursive: true, force: true });
   }
-  for (const f of ["server.ts", "package.json", "app/lib/env.server.ts", "vite.config.ts"]) writeFileSync(join(appDir, f), readFileSync(join(root, f)));
+  if (!existsSync(join(appDir, "build/start.js"))) throw new Error("build/start.js is missing: build with `npm run build` (it compiles server.ts).");
   execFileSync("cp", ["-r", join(root, "db/migrations"), join(appDir, "migrations")]);
   execFileSync("ln", ["-s", join(root, "node_modules"), join(appDir, "node_modules")]);
-  // The copied sources are older than the copied build: server.ts will not rebuild.
-  const old = new Date(Date.now() - 3600_000);
-  for (const f of ["app/lib/env.server.ts", "vite.config.ts"]) execFileSync("touch", ["-d", old.toISOString(), join(appDir, f)]);
 }
 buildAndCopy();
 
@@ -277,6 +275,8 @@ interface Captured {
   slowest: { ms: number; query: string }[];
 }
 const captured: Record<string, Captured> = {};
+/** Statements the capture marked deferred (runDeferred in db/client.ts), by text. */
+const deferredStatements: string[] = [];
 {
   console.log("Capturing each page's SQL…");
   const app = await startApp({ BENCH_CAPTURE_SQL: captureFile });
@@ -292,12 +292,26 @@ const captured: Record<string, Captured> = {};
         const text = await r.text();
         await sleep(50);
         const lines = readFileSync(captureFile, "utf8").slice(before).split("\n").filter(Boolean);
-        captured[p.name] = { write: !!p.write, statements: lines.map((l) => JSON.parse(l)), status: r.status, bytes: text.length, seqScans: [], slowest: [] };
+        // Deferred statements (runDeferred: the batched search log) belong to no response, and
+        // may land in any page's window: they are reported below, not replayed by the baseline.
+        const statements = (lines.map((l) => JSON.parse(l)) as { query: string; params: unknown[]; deferred?: boolean }[]).filter((s) => !s.deferred);
+        captured[p.name] = { write: !!p.write, statements, status: r.status, bytes: text.length, seqScans: [], slowest: [] };
       }
       if (captured[p.name]!.status !== (p.status ?? 200)) console.log(`  ! ${p.name} answered ${captured[p.name]!.status}`);
     }
   } finally {
     await app.stop();
+  }
+  // Everything run off the responses' path during the capture, shutdown's flush included.
+  for (const line of readFileSync(captureFile, "utf8").split("\n").filter(Boolean)) {
+    const s = JSON.parse(line) as { query: string; deferred?: boolean };
+    if (s.deferred) deferredStatements.push(s.query.replace(/\s+/g, " ").trim().slice(0, 100));
+  }
+  if (deferredStatements.length) {
+    console.log(`  deferred (no response waits for them; not counted, not replayed by the baseline): ${deferredStatements.length}`);
+    const byText = new Map<string, number>();
+    for (const q of deferredStatements) byText.set(q, (byText.get(q) ?? 0) + 1);
+    for (const [q, n] of byText) console.log(`      ${n}×  ${q}`);
   }
   // EXPLAIN every statement; a sequential scan over tickets or ticket_messages fails the path.
   for (const [name, c] of Object.entries(captured)) {
@@ -609,7 +623,7 @@ if (mixed) {
 console.log("\nClient JS per route (gzipped KB):");
 for (const [id, kb] of Object.entries(js).sort((a, b) => b[1] - a[1])) console.log(`  ${String(kb).padStart(7)}  ${id}`);
 
-Object.assign(results, { deepPage, drizzleOverhead: overhead, paths: Object.fromEntries(paths.map((p) => [p.name, { url: p.path.replace(/cursor=[^&]+/, "cursor=…"), measures: rows[p.name], statements: captured[p.name]!.statements.length, seqScans: captured[p.name]!.seqScans, slowest: captured[p.name]!.slowest, status: captured[p.name]!.status }])), sweep, mixed, clientJsKB: js, checks });
+Object.assign(results, { deepPage, deferredStatements, drizzleOverhead: overhead, paths: Object.fromEntries(paths.map((p) => [p.name, { url: p.path.replace(/cursor=[^&]+/, "cursor=…"), measures: rows[p.name], statements: captured[p.name]!.statements.length, seqScans: captured[p.name]!.seqScans, slowest: captured[p.name]!.slowest, status: captured[p.name]!.status }])), sweep, mixed, clientJsKB: js, checks });
 mkdirSync(join(root, "bench/results"), { recursive: true });
 const out = join(root, "bench/results", `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
 writeFileSync(out, JSON.stringify(results, null, 2));

@@ -34,7 +34,8 @@ function freePort(): Promise<number> {
 }
 
 /**
- * Builds the portal (server.ts rebuilds when the sources are newer than the build), starts the
+ * Builds the portal (`npm start`'s scripts/start.js rebuilds when the sources are newer than the
+ * build) and runs the compiled server as production does, starts the
  * production server on a free port with a fresh database — a new PGlite directory, or a new
  * database on the Postgres at DATABASE_URL — and stops it afterwards.
  */
@@ -80,7 +81,7 @@ export default async function setup(project: TestProject) {
     env.DATABASE_URL = withDatabase(process.env.DATABASE_URL, pgName);
   }
 
-  const child: ChildProcess = spawn(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), "server.ts"], {
+  const child: ChildProcess = spawn(process.execPath, [join(root, "scripts/start.js")], {
     cwd: root,
     env,
     stdio: ["ignore", "pipe", "pipe"],
