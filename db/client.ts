@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { appendFileSync, mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { sql } from "drizzle-orm";
@@ -36,17 +37,30 @@ export interface DatabaseOptions {
   logger?: boolean;
 }
 
+const deferredWork = new AsyncLocalStorage<true>();
+
+/**
+ * Runs work that no response waits for (the help-center search log's batched insert): the bench
+ * capture marks its statements `"deferred": true`, so they are not counted as, nor replayed as,
+ * the statements of whichever page was being captured when they ran. `fn` must await its
+ * statements itself: Drizzle sends a statement when it is awaited, not when it is built.
+ */
+export function runDeferred<T>(fn: () => T): T {
+  return deferredWork.run(true, fn);
+}
+
 /**
  * `BENCH_CAPTURE_SQL=<file>` (bench only, opt-in): every statement Drizzle sends is appended to
- * the file as a JSON line `{ "query", "params" }`, so `npm run bench` can replay the very SQL of
- * a page in its baseline, EXPLAIN it and count round trips (see bench/run.ts).
+ * the file as a JSON line `{ "query", "params" }` (with `"deferred": true` inside runDeferred),
+ * so `npm run bench` can replay the very SQL of a page in its baseline, EXPLAIN it and count
+ * round trips (see bench/run.ts).
  */
 function captureLogger(): { logQuery(query: string, params: unknown[]): void } | undefined {
   const file = process.env.BENCH_CAPTURE_SQL;
   if (!file) return undefined;
   return {
     logQuery(query, params) {
-      appendFileSync(file, JSON.stringify({ query, params }) + "\n");
+      appendFileSync(file, JSON.stringify(deferredWork.getStore() ? { query, params, deferred: true } : { query, params }) + "\n");
     },
   };
 }

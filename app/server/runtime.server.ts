@@ -5,6 +5,7 @@ import { closeDatabase, openDatabase } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { log } from "~/lib/log.server";
 import { createJobRunner, type JobRunner } from "~/modules/jobs/runner.server";
+import { flushSearchLog } from "~/modules/kb/search-log.server";
 import "~/modules/beta/jobs.server";
 import "~/modules/slack/jobs.server"; // registers Slack event processing, thread replies and notifications
 import "~/modules/sla/jobs.server"; // registers the SLA sweep, recompute and webhook jobs
@@ -58,10 +59,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<RuntimeInfo
   return { driver: handle.driver, openMs: t1 - t0, migrateMs: t2 - t1, seeded, demo: !!demoAdmin };
 }
 
-/** Stops the job runner (waiting for the work in flight, releasing its leases), then closes the database. */
+/** Stops the job runner (waiting for the work in flight, releasing its leases), writes the
+ * queued help-center search log, then closes the database. */
 export async function stopRuntime(options: { jobTimeoutMs?: number } = {}): Promise<void> {
   const runner = state.runner;
   state.runner = undefined;
   if (runner) await runner.stop({ timeoutMs: options.jobTimeoutMs ?? 10_000 });
+  await flushSearchLog();
   await closeDatabase();
 }

@@ -15,6 +15,7 @@ import { action as editAction, loader as editLoader } from "~/routes/desk/kb/edi
 import { action as revisionsAction, loader as revisionsLoader } from "~/routes/desk/kb/revisions";
 import { action as categoriesAction } from "~/routes/desk/kb/categories";
 import { recordTicketFiled } from "~/modules/kb/deflection.server";
+import { flushSearchLog } from "~/modules/kb/search-log.server";
 import { createKbArticle, createKbCategory } from "../../db/seed/kb";
 import { createOrganization, createUser } from "../support/factories";
 import { call, getRequest, postForm, signInAs, type SignedIn } from "../support/requests";
@@ -109,6 +110,7 @@ describe("search logging", () => {
     await call(searchLoader, getRequest("/help/search?q=quantum%20teleport", customer));
     await call(searchLoader, getRequest("/help/search?q=Quantum%20Teleport"));
     await call(searchLoader, getRequest("/help/search?q=invoice", customer));
+    await flushSearchLog();
     const rows = await db().select().from(kbSearches);
     expect(rows.filter((r) => r.normalized === "quantum teleport").map((r) => r.resultCount)).toEqual([0, 0]);
     expect(rows.find((r) => r.normalized === "invoice")!.resultCount).toBe(1);

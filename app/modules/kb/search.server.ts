@@ -6,7 +6,6 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import { db, rowsOf } from "~/lib/db.server";
-import { kbSearches } from "../../../db/schema";
 import { articlePath, HELP_DEFAULT_LOCALE } from "./locales";
 import { searchConfigFor } from "./translations.server";
 import { readableVisibilities, type KbReader } from "./visibility";
@@ -17,7 +16,6 @@ import {
   HIGHLIGHT_START,
   HIGHLIGHT_STOP,
   highlightToHtml,
-  normalizeQuery,
   SIMILARITY_THRESHOLD,
   stripControl,
 } from "./search-text";
@@ -278,15 +276,6 @@ export async function countMatches(reader: KbReader, query: string, locale: stri
         ${articles} and not exists (select 1 from kb_article_translations x where x.article_id = a.id and x.locale = ${locale})`;
   const [row] = rowsOf<{ n: number | string }>(await db().execute(sql`select count(*) as n from (${matches} limit ${upTo}) m`));
   return Number(row?.n ?? 0);
-}
-
-/** Logs a search run on /help/search (analytics: no-result searches are the articles to write next). */
-export async function logSearch(reader: KbReader, query: string, resultCount: number): Promise<void> {
-  const normalized = normalizeQuery(query);
-  if (!normalized) return;
-  await db()
-    .insert(kbSearches)
-    .values({ query: stripControl(query).slice(0, 200), normalized, resultCount, userId: reader?.id ?? null });
 }
 
 export interface Suggestion {

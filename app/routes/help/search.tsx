@@ -5,7 +5,8 @@ import { KbSearchForm } from "~/components/kb-search-form";
 import { HelpLanguageSwitcher } from "~/components/help-language";
 import { localeName } from "~/modules/kb/locales";
 import { helpLanguage } from "~/modules/kb/translations.server";
-import { didYouMean, logSearch, searchArticles } from "~/modules/kb/search.server";
+import { didYouMean, searchArticles } from "~/modules/kb/search.server";
+import { logSearch } from "~/modules/kb/search-log.server";
 import { readerOf } from "~/modules/kb/reader.server";
 
 export const meta: Route.MetaFunction = ({ data }) => [
@@ -26,7 +27,8 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const language = helpLanguage(request);
   const { q, page } = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const result = await searchArticles(reader, q, { page, locale: language.locale });
-  if (q && page === 1) await logSearch(reader, q, result.total);
+  // Queued, not awaited: written in batches off the response's path (search-log.server.ts).
+  if (q && page === 1) logSearch(reader, q, result.total);
   const suggestion = q && result.total === 0 ? await didYouMean(reader, q, language.locale) : null;
   return data({ ...result, locale: language.locale, suggestion, isCustomer: reader?.role === "customer", signedIn: !!reader }, { headers: language.headers });
 }
