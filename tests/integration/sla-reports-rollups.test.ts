@@ -11,7 +11,7 @@ import { businessCalendars, groups, slaPolicies, tickets } from "../../db/schema
 import { db, rowsOf } from "~/lib/db.server";
 import { testClock } from "~/lib/clock";
 import { slaReport, slaReportLive, type ReportFilters, type SlaReport } from "~/modules/sla/reports.server";
-import { blocksOf, rebuildSlaRollups } from "~/modules/sla/rollups.server";
+import { blocksOf, compactSlaDueCounts, rebuildSlaRollups } from "~/modules/sla/rollups.server";
 import { recomputeTickets } from "~/modules/sla/apply.server";
 import { createTicketAsCustomer, rateTicket, replyAsCustomer, setStatusAsCustomer } from "~/modules/tickets/tickets.server";
 import { updateTicketAsAgent, type AgentUpdate } from "~/modules/tickets/desk.server";
@@ -86,7 +86,16 @@ async function rollupRows() {
       order by level, start, dim, key`),
   );
   const histBlocks = rowsOf<Record<string, unknown>>(await db().execute(sql`select * from sla_elapsed_blocks where n <> 0 order by level, start, metric, bucket`));
-  return { daily: daily.map((r) => JSON.stringify(r)), hist: hist.map((r) => JSON.stringify(r)), blocks: blocks.map((r) => JSON.stringify(r)), histBlocks: histBlocks.map((r) => JSON.stringify(r)) };
+  // The "breached now" counters, with every delta folded in (app/modules/sla/rollups.server.ts dueNowCounts).
+  await compactSlaDueCounts();
+  const due = rowsOf<Record<string, unknown>>(await db().execute(sql`select dim, key, level, start::text, n from sla_due_counts order by dim, key, level, start`));
+  return {
+    daily: daily.map((r) => JSON.stringify(r)),
+    hist: hist.map((r) => JSON.stringify(r)),
+    blocks: blocks.map((r) => JSON.stringify(r)),
+    histBlocks: histBlocks.map((r) => JSON.stringify(r)),
+    due: due.map((r) => JSON.stringify(r)),
+  };
 }
 
 beforeAll(async () => {
@@ -180,7 +189,13 @@ describe("SLA report rollups", () => {
       testClock.freeze(s.at);
       await s.run();
     }
+    // Two tickets left open at the report instant: one long breached, one due within the hour.
+    testClock.freeze(Date.parse("2026-03-30T09:00:00Z"));
+    await createTicketAsCustomer(customers[0]!, { subject: "Forgotten", description: "Help", priority: "low", category: null, idempotencyKey: randomUUID(), files: [] });
+    testClock.freeze(Date.parse("2026-04-01T09:50:00Z"));
+    await createTicketAsCustomer(customers[1]!, { subject: "Hurry", description: "Help", priority: "urgent", category: null, idempotencyKey: randomUUID(), files: [] });
     testClock.freeze(Date.parse("2026-04-01T10:00:00Z"));
+    expect(await slaReportLive({ from: "2026-02-23", to: "2026-04-30" })).toMatchObject({ atRisk: 1, breached: 1 });
     const [{ count }] = rowsOf<{ count: number }>(await db().execute(sql`select count(*)::int as count from sla_cycle_results`)) as [{ count: number }];
     expect(Number(count)).toBeGreaterThan(10); // several next-response exchanges were achieved
     await expectSameReports(allRanges());
@@ -188,6 +203,9 @@ describe("SLA report rollups", () => {
     // A merge takes the source out of the report; a deletion takes the ticket away entirely.
     await mergeTicket(admin, numbers[3]!, numbers[5]!, await version(numbers[3]!));
     await db().delete(tickets).where(eq(tickets.number, numbers[6]!));
+    await expectSameReports(allRanges());
+    // The "breached now" counters read the same folded in as pending deltas.
+    await compactSlaDueCounts();
     await expectSameReports(allRanges());
     // A merge written without a recompute leaves the source's achieved clocks in sla_timers: the
     // percentiles must still skip them (the exact-value lookup joins tickets then).
@@ -214,6 +232,7 @@ describe("SLA report rollups", () => {
     // Incremental maintenance leaves the same rows a rebuild from scratch computes.
     const incremental = await rollupRows();
     expect(incremental.daily.length).toBeGreaterThan(0);
+    expect(incremental.due.length).toBeGreaterThan(0); // the two tickets left open
     await rebuildSlaRollups();
     expect(await rollupRows()).toEqual(incremental);
   });

@@ -136,13 +136,7 @@ export async function slaReportLive(f: ReportFilters) {
       where s.achieved_at is not null and s.metric in ('firstResponse', 'resolution') and ${range(f, sql`s.achieved_at`)} and ${ticketFilter(f)}
       group by 1`),
   );
-  const due = sql`least(t.first_response_due_at, t.next_response_due_at, t.resolution_due_at)`;
-  const [live] = rowsOf<{ at_risk: number; breached: number }>(
-    await database.execute(sql`
-      select count(*) filter (where ${due} >= ${at.toISOString()}::timestamptz and ${due} <= ${new Date(at.getTime() + 3600_000).toISOString()}::timestamptz)::int as at_risk,
-             count(*) filter (where ${due} < ${at.toISOString()}::timestamptz)::int as breached
-      from tickets t where t.status in ('new', 'open', 'pending', 'on_hold') and ${ticketFilter(f)}`),
-  );
+  const live = await liveDueCounts(f, at);
   const [csat] = rowsOf<{ good: number; total: number }>(
     await database.execute(sql`
       select count(*) filter (where c.rating = 'good')::int as good, count(*)::int as total
@@ -155,10 +149,25 @@ export async function slaReportLive(f: ReportFilters) {
     percentiles: Object.fromEntries(percentiles.map((p) => [p.metric, { median: p.median === null ? null : Number(p.median), p90: p.p90 === null ? null : Number(p.p90), n: Number(p.n) }])) as Partial<
       Record<SlaMetricName, { median: number | null; p90: number | null; n: number }>
     >,
-    atRisk: Number(live?.at_risk ?? 0),
-    breached: Number(live?.breached ?? 0),
+    ...live,
     csat: { good: Number(csat?.good ?? 0), total: Number(csat?.total ?? 0) },
   };
+}
+
+/**
+ * What "at risk now" and "breached now" mean: open, unmerged tickets whose earliest cached due time
+ * lies within the next hour, resp. before `at` (every open ticket visited; the dashboard reads
+ * counters instead: dueNowCounts in rollups.server.ts).
+ */
+export async function liveDueCounts(f: ReportFilters, at: Date = now()): Promise<{ atRisk: number; breached: number }> {
+  const due = sql`least(t.first_response_due_at, t.next_response_due_at, t.resolution_due_at)`;
+  const [live] = rowsOf<{ at_risk: number; breached: number }>(
+    await db().execute(sql`
+      select count(*) filter (where ${due} >= ${at.toISOString()}::timestamptz and ${due} <= ${new Date(at.getTime() + 3600_000).toISOString()}::timestamptz)::int as at_risk,
+             count(*) filter (where ${due} < ${at.toISOString()}::timestamptz)::int as breached
+      from tickets t where t.status in ('new', 'open', 'pending', 'on_hold') and ${ticketFilter(f)}`),
+  );
+  return { atRisk: Number(live?.at_risk ?? 0), breached: Number(live?.breached ?? 0) };
 }
 
 /** A CSV cell that a spreadsheet will not run: a leading = + - @ tab or CR gets a quote prefix. */

@@ -1,23 +1,25 @@
-// The SLA report's rollups (db/schema/sla-rollups.ts, migrations 0014 and 0017–0019; docs/sla.md "Report rollups").
+// The SLA report's rollups (db/schema/sla-rollups.ts, migrations 0014, 0017–0021; docs/sla.md "Report rollups").
 //
 // Writes: none here. Triggers keep the four rollup tables in step in the
 // transaction of every write to sla_timers, sla_cycle_results, csat_ratings and of every ticket
 // move (priority, group, organization, assignee), merge or deletion: each subtracts the changed
 // ticket's old contribution and adds its new one, so recomputeTicketSla needs no extra call.
-// rebuildSlaRollups() recomputes them from scratch (after a bulk load with triggers off).
+// A row trigger on tickets appends the "breached now" deltas (sla_due_deltas), which the periodic
+// task sla.due-counts folds into sla_due_counts (compactSlaDueCounts).
+// rebuildSlaRollups() recomputes all of them from scratch (after a bulk load with triggers off).
 //
 // Reads: the dashboard, from the rollups only (docs/sla.md "Report rollups"). Unfiltered: one
 // statement over per-dimension blocks of 2^level days (at most two per level), one over the
-// histogram blocks, one for the exact values at the percentile ranks, and the two live counts over
-// the open-ticket due index. Filtered by group or organization: the same over that group's or
-// organization's day rows.
+// histogram blocks, one for the exact values at the percentile ranks, and one for "at risk" and
+// "breached now" (dueNowCounts: counters plus an hour of the open-ticket due index). Filtered by
+// group or organization: the same over that group's or organization's day rows.
 import { sql, type SQL } from "drizzle-orm";
 import { db, rowsOf, type Executor } from "~/lib/db.server";
 import { now } from "~/lib/clock";
 import type { SlaMetricName } from "./policy";
 import type { BreakdownRow, ReportFilters, SlaReport } from "./reports.server";
 
-/** Recomputes both rollup tables from sla_timers, sla_cycle_results and csat_ratings. */
+/** Recomputes every rollup table from sla_timers, sla_cycle_results and csat_ratings, and the due counters from tickets. */
 export async function rebuildSlaRollups(tx: Executor = db()): Promise<void> {
   await tx.execute(sql`select sla_rollups_rebuild()`);
 }
@@ -177,27 +179,63 @@ export async function slaReportFromRollups(f: ReportFilters, weeks: string[]): P
   }
 
   const percentiles = await rollupPercentiles(f);
+  const live = await dueNowCounts(f, at);
+  return {
+    weeks,
+    weekly,
+    breakdowns,
+    percentiles,
+    atRisk: live.atRisk,
+    breached: live.breached,
+    csat,
+  };
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * "At risk now" (open, unmerged tickets whose earliest due time lies within the next hour) and
+ * "breached now" (due before `at`), exactly as slaReportLive counts them over tickets. At risk:
+ * one range of tickets_open_due_idx (an hour of due times). Breached: the counters of the days
+ * before today and of today's hours before this one (sla_due_counts, for the filter's dimension),
+ * the deltas not yet folded in (sla_due_deltas), and the open tickets due in this hour so far
+ * (tickets_open_due_idx again). Nothing visits every breached ticket.
+ */
+export async function dueNowCounts(f: ReportFilters, at: Date = now()): Promise<{ atRisk: number; breached: number }> {
   const due = sql`least(t.first_response_due_at, t.next_response_due_at, t.resolution_due_at)`;
   const open = sql`t.status in ('new', 'open', 'pending', 'on_hold') and t.merged_into_id is null`;
   const ticketDims = sql.join(
     [f.groupId ? sql`and t.group_id = ${f.groupId}::uuid` : sql``, f.organizationId ? sql`and t.organization_id = ${f.organizationId}::uuid` : sql``],
     sql` `,
   );
-  // Two ranges of the open-ticket due index (tickets_open_due_idx).
-  const [live] = rowsOf<{ at_risk: number; breached: number }>(
-    await database.execute(sql`
-      select (select count(*) from tickets t where ${open} and ${due} >= ${at.toISOString()}::timestamptz and ${due} <= ${new Date(at.getTime() + 3600_000).toISOString()}::timestamptz ${ticketDims})::int as at_risk,
-             (select count(*) from tickets t where ${open} and ${due} < ${at.toISOString()}::timestamptz ${ticketDims})::int as breached`),
+  const deltaDims = sql.join(
+    [f.groupId ? sql`and d.group_id = ${f.groupId}::uuid` : sql``, f.organizationId ? sql`and d.organization_id = ${f.organizationId}::uuid` : sql``],
+    sql` `,
   );
-  return {
-    weeks,
-    weekly,
-    breakdowns,
-    percentiles,
-    atRisk: Number(live?.at_risk ?? 0),
-    breached: Number(live?.breached ?? 0),
-    csat,
-  };
+  const [dim, key] =
+    f.groupId && f.organizationId ? ["pair", `${f.groupId}/${f.organizationId}`] : f.groupId ? ["group", f.groupId] : f.organizationId ? ["organization", f.organizationId] : ["all", ""];
+  const hour = new Date(Math.floor(at.getTime() / HOUR) * HOUR);
+  const day = new Date(Math.floor(at.getTime() / (24 * HOUR)) * 24 * HOUR);
+  // sla_due_counts.start is the UTC hour or day as a timestamp without zone.
+  const wall = (d: Date) => d.toISOString().slice(0, 19).replace("T", " ");
+  const [row] = rowsOf<{ at_risk: number; breached: number }>(
+    await db().execute(sql`
+      select (select count(*) from tickets t where ${open} and ${due} >= ${at.toISOString()}::timestamptz and ${due} <= ${new Date(at.getTime() + HOUR).toISOString()}::timestamptz ${ticketDims})::int as at_risk,
+        ((select coalesce(sum(c.n), 0) from sla_due_counts c where c.dim = ${dim} and c.key = ${key} and c.level = 1 and c.start < ${wall(day)}::timestamp)
+          + (select coalesce(sum(c.n), 0) from sla_due_counts c where c.dim = ${dim} and c.key = ${key} and c.level = 0 and c.start >= ${wall(day)}::timestamp and c.start < ${wall(hour)}::timestamp)
+          + (select coalesce(sum(d.n), 0) from sla_due_deltas d where d.due < ${hour.toISOString()}::timestamptz ${deltaDims})
+          + (select count(*) from tickets t where ${open} and ${due} >= ${hour.toISOString()}::timestamptz and ${due} < ${at.toISOString()}::timestamptz ${ticketDims}))::int as breached`),
+  );
+  return { atRisk: Number(row?.at_risk ?? 0), breached: Number(row?.breached ?? 0) };
+}
+
+/**
+ * Folds the ticket writes' due-time deltas into sla_due_counts (the periodic task "sla.due-counts",
+ * app/modules/sla/jobs.server.ts). Returns how many deltas it folded (0 when another process is at it).
+ */
+export async function compactSlaDueCounts(tx: Executor = db()): Promise<number> {
+  const [row] = rowsOf<{ n: number }>(await tx.execute(sql`select sla_due_counts_compact() as n`));
+  return Number(row?.n ?? 0);
 }
 
 /**
