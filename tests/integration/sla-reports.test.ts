@@ -97,3 +97,42 @@ describe("SLA reports", () => {
     expect(weekly.find((w) => w.metric === "nextResponse")).toEqual({ week: "2026-04-06", metric: "nextResponse", met: 1, total: 2 });
   });
 });
+
+describe("SLA reports: the organization filter", () => {
+  type Data = { filters: { organizationId?: string }; errors: Record<string, string>; organization: { id: string; name: string } | null; typedOrganization: string | null };
+  const load = async (query: string) => (await call(reportsLoader, getRequest(`/desk/reports/sla?from=2026-02-01&to=2026-03-10${query}`, agent))).data as Data;
+
+  it("takes a typed name (exact, ignoring case, or the unique start of one), or an id from a link, and says why when it cannot choose", async () => {
+    const northwind = await createOrganization(db(), { name: "Northwind Traders", plan: "enterprise" });
+    const north = await createOrganization(db(), { name: "North", plan: "enterprise" });
+    await createOrganization(db(), { name: "Northern Lights", plan: "enterprise" });
+    await createOrganization(db(), { name: "100%_Pure", plan: "enterprise" });
+
+    let d = await load("&organization=northwind");
+    expect(d.filters.organizationId).toBe(northwind.id);
+    expect(d.organization).toEqual({ id: northwind.id, name: "Northwind Traders" });
+    expect(d.errors).toEqual({});
+    d = await load("&organization=%20NORTH%20"); // exact beats the longer names it starts
+    expect(d.organization?.id).toBe(north.id);
+    d = await load("&organization=Northe");
+    expect(d.organization?.name).toBe("Northern Lights");
+    d = await load(`&organizationId=${northwind.id}`);
+    expect(d.organization).toEqual({ id: northwind.id, name: "Northwind Traders" });
+
+    d = await load("&organization=Nor");
+    expect(d.filters.organizationId).toBeUndefined();
+    expect(d.errors.organization).toMatch(/matches 3 organizations \(North, Northern Lights, Northwind Traders\)/);
+    expect(d.typedOrganization).toBe("Nor"); // the field keeps what was typed
+    d = await load("&organization=Nobody");
+    expect(d.errors.organization).toMatch(/No organization/);
+    // % and _ are literal characters, not patterns.
+    expect((await load("&organization=100%25_")).organization?.name).toBe("100%_Pure");
+    expect((await load("&organization=1%25")).errors.organization).toMatch(/No organization/);
+    expect((await load("&organization=%25")).errors.organization).toMatch(/No organization/);
+    // Empty: all organizations, no error.
+    d = await load("&organization=");
+    expect(d.filters.organizationId).toBeUndefined();
+    expect(d.errors).toEqual({});
+    expect(d).not.toHaveProperty("organizations"); // no list of every organization on the page
+  });
+});

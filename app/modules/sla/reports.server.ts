@@ -170,6 +170,39 @@ export async function liveDueCounts(f: ReportFilters, at: Date = now()): Promise
   return { atRisk: Number(live?.at_risk ?? 0), breached: Number(live?.breached ?? 0) };
 }
 
+/**
+ * The report form's choices: the groups (a handful: a <select>) and the organization chosen by id
+ * (a link or bookmark) or typed by name (organizations run to hundreds: a text field, not a
+ * 500-option <select> on every page). A name matches exactly (ignoring case), else as the unique
+ * start of one organization's name; otherwise `error` says why and no organization is chosen.
+ */
+export async function reportFilterOptions(choice: { organizationId?: string; organizationName?: string }): Promise<{
+  groups: { id: string; name: string }[];
+  organization: { id: string; name: string } | null;
+  error?: string;
+}> {
+  const database = db();
+  const typed = choice.organizationName?.trim().slice(0, 200) ?? "";
+  const groupsQuery = database.execute(sql`select id, name from groups order by name`);
+  const orgQuery = typed
+    ? database.execute(sql`
+        select id, name, lower(name) = lower(${typed}) as exact from organizations
+        where lower(name) like lower(${`${typed.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}) order by lower(name) = lower(${typed}) desc, name limit 6`)
+    : choice.organizationId
+      ? database.execute(sql`select id, name, true as exact from organizations where id = ${choice.organizationId}::uuid`)
+      : null;
+  const [groupRows, orgRows] = await Promise.all([groupsQuery, orgQuery]);
+  const groups = rowsOf<{ id: string; name: string }>(groupRows);
+  const matches = orgRows ? rowsOf<{ id: string; name: string; exact: boolean }>(orgRows) : [];
+  if (!typed) return { groups, organization: matches[0] ? { id: matches[0].id, name: matches[0].name } : null };
+  const exact = matches.filter((m) => m.exact);
+  const pick = exact.length === 1 ? exact[0] : exact.length === 0 && matches.length === 1 ? matches[0] : undefined;
+  if (pick) return { groups, organization: { id: pick.id, name: pick.name } };
+  if (matches.length === 0) return { groups, organization: null, error: `No organization’s name starts with “${typed}”.` };
+  const names = matches.slice(0, 5).map((m) => m.name);
+  return { groups, organization: null, error: `“${typed}” matches ${matches.length > 5 ? "more than 5" : matches.length} organizations (${names.join(", ")}${matches.length > 5 ? ", …" : ""}): type more of the name.` };
+}
+
 /** A CSV cell that a spreadsheet will not run: a leading = + - @ tab or CR gets a quote prefix. */
 export function csvCell(value: unknown): string {
   let s = value === null || value === undefined ? "" : String(value);

@@ -2,8 +2,7 @@ import { Form, Link } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/reports-sla";
 import { requirePermission } from "~/modules/auth/guard.server";
-import { organizationOptions, assignmentOptions } from "~/modules/tickets/desk.server";
-import { defaultRange, slaReport, slaReportCsv, type BreakdownRow } from "~/modules/sla/reports.server";
+import { defaultRange, reportFilterOptions, slaReport, slaReportCsv, type BreakdownRow } from "~/modules/sla/reports.server";
 import { formatTargetMinutes, slaMetricLabels, slaMetrics, type SlaMetricName } from "~/modules/sla/policy";
 
 export const meta: Route.MetaFunction = () => [{ title: "SLA reports · Desk · Support Portal" }];
@@ -23,7 +22,10 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     to = from;
   }
   const groupId = z.uuid().safeParse(q.groupId).success ? q.groupId : undefined;
-  const organizationId = z.uuid().safeParse(q.organizationId).success ? q.organizationId : undefined;
+  // The organization: typed by name in the form (?organization=), or by id from a link (?organizationId=).
+  const choice = await reportFilterOptions({ organizationId: z.uuid().safeParse(q.organizationId).success ? q.organizationId : undefined, organizationName: q.organization });
+  if (choice.error) errors.organization = choice.error;
+  const organizationId = choice.organization?.id;
   const filters = { from, to, groupId, organizationId };
   if (q.format === "csv") {
     const csv = await slaReportCsv(filters);
@@ -31,7 +33,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
       headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="sla-tickets-${from}-to-${to}.csv"`, "cache-control": "no-store" },
     });
   }
-  const [full, organizations, options] = await Promise.all([slaReport(filters), organizationOptions(), assignmentOptions()]);
+  const full = await slaReport(filters);
   // Agents and organizations can run to hundreds of rows: the page shows the busiest ones unless
   // asked for all (?all=agent|organization); the numbers of the rows shown are the same either way.
   const all = q.all === "agent" || q.all === "organization" ? q.all : null;
@@ -39,7 +41,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const breakdowns = Object.fromEntries(Object.entries(full.breakdowns).map(([k, rows]) => [k, TOP[k] && k !== all ? topRows(rows, TOP[k]) : rows]));
   const report = { ...full, breakdowns };
   const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v) as [string, string][]);
-  return { filters, errors, report, breakdownSizes, all, query: query.toString(), organizations, groups: options.groups, csvHref: `${url.pathname}?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)), format: "csv" } as Record<string, string>).toString()}` };
+  return { filters, errors, report, breakdownSizes, all, query: query.toString(), organization: choice.organization, typedOrganization: choice.error ? (q.organization ?? "") : null, groups: choice.groups, csvHref: `${url.pathname}?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)), format: "csv" } as Record<string, string>).toString()}` };
 }
 
 /** Breakdowns shown as their busiest rows by default (most tickets first, then by name). */
@@ -219,14 +221,21 @@ export default function SlaReports({ loaderData }: Route.ComponentProps) {
           </div>
           <div className="field">
             <label htmlFor="r-org">Organization</label>
-            <select id="r-org" name="organizationId" defaultValue={filters.organizationId ?? ""}>
-              <option value="">All organizations</option>
-              {loaderData.organizations.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.name}
-                </option>
-              ))}
-            </select>
+            <input
+              id="r-org"
+              type="search"
+              name="organization"
+              defaultValue={loaderData.typedOrganization ?? loaderData.organization?.name ?? ""}
+              placeholder="All organizations"
+              autoComplete="off"
+              maxLength={200}
+              aria-describedby="r-org-help"
+              aria-invalid={errors.organization ? true : undefined}
+            />
+            <span id="r-org-help" className="muted small">
+              A name or its start; empty for all.
+            </span>
+            {errors.organization ? <span className="error">{errors.organization}</span> : null}
           </div>
         </div>
         <div className="actions">
