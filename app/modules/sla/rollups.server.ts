@@ -99,31 +99,40 @@ const dimSets = sql`grouping sets ((r.priority), (r.group_id), (r.assignee_id), 
  * dimensions (key: the priority, or the id as text, '' for none).
  */
 function aggregatesSql(f: ReportFilters): SQL {
+  // Each part is a materialized CTE, planned on its own: a UNION ALL of them made the planner
+  // spread the parts over parallel workers (a Parallel Append under Gather Merge), whose start
+  // cost 10-25 ms on a busy machine for ~2 ms of work.
   if (f.groupId || f.organizationId) {
     // Filtered: the day × ticket dimensions rows of one group and/or organization (index on either).
     return sql`
-      select 'week' as kind, to_char(date_trunc('week', r.day), 'YYYY-MM-DD') as key, 0 as tickets, ${sums}
-      from sla_daily_rollups r where ${rollupFilter(f)} and r.prev_day is null group by 2
-      union all
-      select ${dimKind} as kind, ${dimKey} as key,
-        coalesce(sum(r.tickets) filter (where r.prev_day is null or r.prev_day < ${f.from}::date), 0)::int as tickets, ${sums}
-      from sla_daily_rollups r where ${rollupFilter(f)} group by ${dimSets}`;
+      with wk as materialized (
+        select 'week' as kind, to_char(date_trunc('week', r.day), 'YYYY-MM-DD') as key, 0 as tickets, ${sums}
+        from sla_daily_rollups r where ${rollupFilter(f)} and r.prev_day is null group by 2
+      ), dm as materialized (
+        select ${dimKind} as kind, ${dimKey} as key,
+          coalesce(sum(r.tickets) filter (where r.prev_day is null or r.prev_day < ${f.from}::date), 0)::int as tickets, ${sums}
+        from sla_daily_rollups r where ${rollupFilter(f)} group by ${dimSets}
+      )
+      select * from wk union all select * from dm`;
   }
   // Unfiltered: per-dimension blocks (two per level at most), the days of the 'all' series for
   // the weeks, and the tickets whose previous achievement day lies before the range start.
   return sql`
-    select 'week' as kind, to_char(date_trunc('week', r.start), 'YYYY-MM-DD') as key, 0 as tickets, ${sums}
-    from sla_rollup_blocks r where r.level = 0 and r.dim = 'all' and r.key = '' and r.start = any(${`{${daysOf(f).join(",")}}`}::date[])
-    group by 2
-    union all
-    select r.dim as kind, r.key, sum(r.tickets)::int as tickets, ${sums}
-    from sla_rollup_blocks r join (values ${blockList(f)}) as w(level, start) on r.level = w.level and r.start = w.start
-    where r.dim <> 'all' group by 1, 2
-    union all
-    select ${dimKind} as kind, ${dimKey} as key, sum(r.tickets)::int as tickets, 0, 0, 0, 0, 0, 0, 0, 0
-    from sla_daily_rollups r
-    where r.prev_day is not null and daterange(r.prev_day, r.day, '(]') @> ${f.from}::date and r.day <= ${f.to}::date
-    group by ${dimSets}`;
+    with wk as materialized (
+      select 'week' as kind, to_char(date_trunc('week', r.start), 'YYYY-MM-DD') as key, 0 as tickets, ${sums}
+      from sla_rollup_blocks r where r.level = 0 and r.dim = 'all' and r.key = '' and r.start = any(${`{${daysOf(f).join(",")}}`}::date[])
+      group by 2
+    ), bl as materialized (
+      select r.dim as kind, r.key, sum(r.tickets)::int as tickets, ${sums}
+      from sla_rollup_blocks r join (values ${blockList(f)}) as w(level, start) on r.level = w.level and r.start = w.start
+      where r.dim <> 'all' group by 1, 2
+    ), gp as materialized (
+      select ${dimKind} as kind, ${dimKey} as key, sum(r.tickets)::int as tickets, 0, 0, 0, 0, 0, 0, 0, 0
+      from sla_daily_rollups r
+      where r.prev_day is not null and daterange(r.prev_day, r.day, '(]') @> ${f.from}::date and r.day <= ${f.to}::date
+      group by ${dimSets}
+    )
+    select * from wk union all select * from bl union all select * from gp`;
 }
 
 export async function slaReportFromRollups(f: ReportFilters, weeks: string[]): Promise<SlaReport> {
