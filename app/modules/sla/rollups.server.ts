@@ -138,28 +138,38 @@ function aggregatesSql(f: ReportFilters): SQL {
 export async function slaReportFromRollups(f: ReportFilters, weeks: string[]): Promise<SlaReport> {
   const database = db();
   const at = now();
-  // One statement: the aggregates, labelled by name (a few hundred primary-key lookups at most).
-  const aggs = rowsOf<Agg>(
+  // One statement: the aggregates, labelled by name (a few hundred primary-key lookups at most),
+  // ordered by label; keys that share a label (the live report groups by label) are summed here,
+  // adjacent in that order.
+  const counters = ["tickets", "fr_total", "fr_met", "nr_total", "nr_met", "res_total", "res_met", "csat_total", "csat_good"] as const;
+  const labelled = rowsOf<Record<string, unknown>>(
     await database.execute(sql`
       with a as (${aggregatesSql(f)}),
       k as (
         select kind, key, sum(tickets)::int as tickets, sum(fr_total)::int as fr_total, sum(fr_met)::int as fr_met, sum(nr_total)::int as nr_total,
           sum(nr_met)::int as nr_met, sum(res_total)::int as res_total, sum(res_met)::int as res_met, sum(csat_total)::int as csat_total, sum(csat_good)::int as csat_good
         from a group by kind, key
-      ), l as (
-        select k.kind,
-          case k.kind
-            when 'group' then coalesce((select gr.name from groups gr where k.key <> '' and gr.id = nullif(k.key, '')::uuid), 'No group')
-            when 'agent' then coalesce((select u.name from users u where k.key <> '' and u.id = nullif(k.key, '')::uuid), 'Unassigned')
-            when 'organization' then (select o.name from organizations o where o.id = k.key::uuid)
-            else k.key end as label,
-          k.tickets, k.fr_total, k.fr_met, k.nr_total, k.nr_met, k.res_total, k.res_met, k.csat_total, k.csat_good
-        from k
       )
-      select kind, label, sum(tickets)::int as tickets, sum(fr_total)::int as fr_total, sum(fr_met)::int as fr_met, sum(nr_total)::int as nr_total,
-        sum(nr_met)::int as nr_met, sum(res_total)::int as res_total, sum(res_met)::int as res_met, sum(csat_total)::int as csat_total, sum(csat_good)::int as csat_good
-      from l group by kind, label order by kind, label`),
-  ).map((r) => ({ ...r, ...Object.fromEntries(Object.entries(r).filter(([k]) => k !== "kind" && k !== "label").map(([k, v]) => [k, Number(v)])) }) as Agg);
+      select k.kind,
+        case k.kind
+          when 'group' then coalesce((select gr.name from groups gr where k.key <> '' and gr.id = nullif(k.key, '')::uuid), 'No group')
+          when 'agent' then coalesce((select u.name from users u where k.key <> '' and u.id = nullif(k.key, '')::uuid), 'Unassigned')
+          when 'organization' then (select o.name from organizations o where o.id = k.key::uuid)
+          else k.key end as label,
+        k.tickets, k.fr_total, k.fr_met, k.nr_total, k.nr_met, k.res_total, k.res_met, k.csat_total, k.csat_good
+      from k order by 1, 2`),
+  );
+  const aggs: Agg[] = [];
+  for (const r of labelled) {
+    const prev = aggs[aggs.length - 1];
+    if (prev && prev.kind === r.kind && prev.label === r.label) {
+      for (const c of counters) prev[c] += Number(r[c]);
+      continue;
+    }
+    const row = { kind: r.kind as string, label: r.label as string } as Agg;
+    for (const c of counters) row[c] = Number(r[c]);
+    aggs.push(row);
+  }
 
   const weekly: SlaReport["weekly"] = [];
   const csat = { good: 0, total: 0 };
@@ -248,90 +258,78 @@ export async function compactSlaDueCounts(tx: Executor = db()): Promise<number> 
 }
 
 /**
- * Median and 90th percentile of business minutes to first response and resolution, exact:
- * the histogram (sla_elapsed_rollups) gives the count and the bucket each needed rank falls in;
- * the values of those buckets in the range come from sla_timers by sla_timers_elapsed_bucket_idx.
+ * Median and 90th percentile of business minutes to first response and resolution, exact, in one
+ * statement: the histogram (sla_elapsed_blocks, or a group's/organization's sla_elapsed_rollups)
+ * gives each metric's count and the bucket each rank percentile_cont needs falls in (the ranks
+ * computed in float8, as percentile_cont and JavaScript both do); the values at those ranks come
+ * from sla_timers through sla_timers_elapsed_bucket_idx, for those buckets only. Unfiltered, a
+ * bucket is read without ticket lookups when its clocks in the range are exactly the histogram's
+ * count (no merged ticket's clock left among them); otherwise, and with a filter, joined with tickets.
  */
 async function rollupPercentiles(f: ReportFilters): Promise<SlaReport["percentiles"]> {
   const database = db();
-  const hist = rowsOf<{ metric: SlaMetricName; bucket: number; n: number }>(
-    await database.execute(
-      f.groupId || f.organizationId
-        ? sql`select r.metric, r.bucket, sum(r.n)::int as n from sla_elapsed_rollups r
-              where ${rollupFilter(f)} group by 1, 2 having sum(r.n) <> 0 order by 1, 2`
-        : sql`select r.metric, r.bucket, sum(r.n)::int as n
-              from sla_elapsed_blocks r join (values ${blockList(f)}) as w(level, start) on r.level = w.level and r.start = w.start
-              group by 1, 2 having sum(r.n) <> 0 order by 1, 2`,
-    ),
-  ).map((r) => ({ metric: r.metric, bucket: Number(r.bucket), n: Number(r.n) }));
-  const byMetric = new Map<SlaMetricName, { bucket: number; n: number; start: number }[]>();
-  for (const r of hist) {
-    const list = byMetric.get(r.metric) ?? [];
-    const prev = list[list.length - 1];
-    list.push({ bucket: r.bucket, n: r.n, start: prev ? prev.start + prev.n : 0 });
-    byMetric.set(r.metric, list);
-  }
-  const locate = (metric: SlaMetricName, rank: number) => byMetric.get(metric)!.find((b) => rank >= b.start && rank < b.start + b.n)!;
-  // The ranks percentile_cont needs (two adjacent ones per percentile), each read as (bucket,
-  // offset in the bucket, two values from there): usually one lookup per percentile.
-  type Lookup = { metric: SlaMetricName; rank: number; bucket: number; offset: number; n: number };
-  const lookups = new Map<string, Lookup>();
-  const values = new Map<string, number>();
-  for (const [metric, list] of byMetric) {
-    const n = list.reduce((s, b) => s + b.n, 0);
-    for (const p of [0.5, 0.9]) {
-      const h = p * (n - 1);
-      for (const rank of [Math.floor(h), Math.ceil(h)]) {
-        const b = locate(metric, rank);
-        if (b.bucket < 0) values.set(`${metric}:${rank}`, 0); // bucket -1 holds exactly 0
-        else if (!lookups.has(`${metric}:${rank - 1}`) || locate(metric, rank - 1).bucket !== b.bucket) lookups.set(`${metric}:${rank}`, { metric, rank, bucket: b.bucket, offset: rank - b.start, n: b.n });
-      }
-    }
-  }
-  const bucketRows = sql`s.metric = w.metric and sla_elapsed_bucket(s.elapsed_minutes) = w.bucket and s.achieved_at is not null
+  const filtered = Boolean(f.groupId || f.organizationId);
+  const hist = filtered
+    ? sql`select r.metric, r.bucket, sum(r.n)::int as n from sla_elapsed_rollups r where ${rollupFilter(f)} group by 1, 2 having sum(r.n) <> 0`
+    : sql`select r.metric, r.bucket, sum(r.n)::int as n
+          from sla_elapsed_blocks r join (values ${blockList(f)}) as w(level, start) on r.level = w.level and r.start = w.start
+          group by 1, 2 having sum(r.n) <> 0`;
+  const inBucket = (b: SQL) => sql`s.metric = ${b}.metric and sla_elapsed_bucket(s.elapsed_minutes) = ${b}.bucket and s.achieved_at is not null
     and s.achieved_at >= ${f.from}::date and s.achieved_at < ${f.to}::date + 1`;
-  const list = (ls: Lookup[]) =>
-    sql.join(
-      ls.map((r) => sql`(${r.metric}::text, ${r.rank}::int, ${r.bucket}::int, ${r.offset}::int)`),
-      sql`, `,
-    );
-  let pending = [...lookups.values()];
-  if (pending.length && !f.groupId && !f.organizationId) {
-    // Unfiltered, the bucket's clocks in range need no ticket lookups when they are exactly the
-    // histogram's (no merged ticket's clock among them): then its sorted values are the answer.
-    const rows = rowsOf<{ metric: SlaMetricName; rank: number; n: number; v: number[] | null }>(
-      await database.execute(sql`
-        select w.metric, w.rank, x.n, x.v from (values ${list(pending)}) as w(metric, rank, bucket, k)
-        cross join lateral (
-          select count(*)::int as n, (array_agg(s.elapsed_minutes order by s.elapsed_minutes))[w.k + 1 : w.k + 2] as v
-          from sla_timers s where ${bucketRows}) as x`),
-    );
-    const exact = new Set<string>();
-    for (const r of rows) {
-      const want = lookups.get(`${r.metric}:${Number(r.rank)}`)!;
-      if (Number(r.n) !== want.n || !r.v) continue;
-      exact.add(`${r.metric}:${Number(r.rank)}`);
-      r.v.forEach((v, i) => values.set(`${r.metric}:${Number(r.rank) + i}`, Number(v)));
-    }
-    pending = pending.filter((l) => !exact.has(`${l.metric}:${l.rank}`));
+  const ticketFilters = sql.join(
+    [sql`t.merged_into_id is null`, ...(f.groupId ? [sql`t.group_id = ${f.groupId}::uuid`] : []), ...(f.organizationId ? [sql`t.organization_id = ${f.organizationId}::uuid`] : [])],
+    sql` and `,
+  );
+  // Offsets k0..k1 of a bucket's sorted values, through tickets (exact under any filter).
+  const joined = (b: SQL) => sql`array(select s.elapsed_minutes from sla_timers s join tickets t on t.id = s.ticket_id
+    where ${inBucket(b)} and ${ticketFilters} order by s.elapsed_minutes offset ${b}.k0 limit ${b}.k1 - ${b}.k0 + 1)`;
+  // (b.bucket >= 0 inside the lateral: a one-time filter, so bucket -1 — exactly 0 — reads nothing.)
+  const lookup = filtered
+    ? sql`select null::int as cnt, ${joined(sql`b`)} as v where b.bucket >= 0`
+    : sql`select count(*)::int as cnt, (array_agg(s.elapsed_minutes order by s.elapsed_minutes))[b.k0 + 1 : b.k1 + 1] as v
+          from sla_timers s where b.bucket >= 0 and ${inBucket(sql`b`)}`;
+  type Row = { metric: SlaMetricName; bucket: number; n: number; start: number; total: number; k0: number; k1: number; cnt: number | null; v: number[] | null };
+  const rows = rowsOf<Row>(
+    await database.execute(sql`
+      with h as materialized (${hist}),
+      c as (
+        select metric, bucket, n, (sum(n) over (partition by metric order by bucket) - n)::int as start, (sum(n) over (partition by metric))::int as total from h
+      ), r as (
+        select distinct t.metric, x.rank from (select distinct metric, total from c) t
+        cross join lateral (values (floor(0.5::float8 * (t.total - 1))::int), (ceil(0.5::float8 * (t.total - 1))::int),
+          (floor(0.9::float8 * (t.total - 1))::int), (ceil(0.9::float8 * (t.total - 1))::int)) as x(rank)
+      ), b as (
+        select c.metric, c.bucket, c.n, c.start, c.total, min(r.rank) - c.start as k0, max(r.rank) - c.start as k1
+        from c join r on r.metric = c.metric and r.rank >= c.start and r.rank < c.start + c.n
+        group by 1, 2, 3, 4, 5
+      )
+      select b.*, x.cnt, x.v from b left join lateral (${lookup}) as x on true`),
+  );
+  const values = new Map<string, number>();
+  const totals = new Map<SlaMetricName, number>();
+  const setValues = (metric: SlaMetricName, first: number, v: unknown[]) => v.forEach((x, i) => values.set(`${metric}:${first + i}`, Number(x)));
+  type Pending = { metric: SlaMetricName; bucket: number; first: number; k0: number; k1: number };
+  const pending: Pending[] = [];
+  for (const r of rows) {
+    const [bucket, n, start, k0, k1] = [Number(r.bucket), Number(r.n), Number(r.start), Number(r.k0), Number(r.k1)];
+    totals.set(r.metric, Number(r.total));
+    if (bucket < 0) setValues(r.metric, start + k0, Array(k1 - k0 + 1).fill(0)); // bucket -1 holds exactly 0
+    else if (r.v && (filtered || Number(r.cnt) === n)) setValues(r.metric, start + k0, r.v);
+    else pending.push({ metric: r.metric, bucket, first: start + k0, k0, k1 });
   }
   if (pending.length) {
-    const filters: SQL[] = [sql`t.merged_into_id is null`];
-    if (f.groupId) filters.push(sql`t.group_id = ${f.groupId}::uuid`);
-    if (f.organizationId) filters.push(sql`t.organization_id = ${f.organizationId}::uuid`);
-    const rows = rowsOf<{ metric: SlaMetricName; rank: number; v: number[] }>(
-      await database.execute(sql`
-        select w.metric, w.rank, array(
-          select s.elapsed_minutes from sla_timers s join tickets t on t.id = s.ticket_id
-          where ${bucketRows} and ${sql.join(filters, sql` and `)}
-          order by s.elapsed_minutes offset w.k limit 2) as v
-        from (values ${list(pending)}) as w(metric, rank, bucket, k)`),
+    // Unfiltered, a bucket holding clocks of merged tickets (merged without a recompute): through tickets.
+    const list = sql.join(
+      pending.map((p) => sql`(${p.metric}::text, ${p.bucket}::int, ${p.first}::int, ${p.k0}::int, ${p.k1}::int)`),
+      sql`, `,
     );
-    for (const r of rows) r.v.forEach((v, i) => values.set(`${r.metric}:${Number(r.rank) + i}`, Number(v)));
+    const found = rowsOf<{ metric: SlaMetricName; first: number; v: number[] }>(
+      await database.execute(sql`select w.metric, w.first, ${joined(sql`w`)} as v from (values ${list}) as w(metric, bucket, first, k0, k1)`),
+    );
+    for (const r of found) setValues(r.metric, Number(r.first), r.v);
   }
   const out: SlaReport["percentiles"] = {};
-  for (const [metric, list] of byMetric) {
-    const n = list.reduce((s, b) => s + b.n, 0);
+  for (const [metric, n] of totals) {
     const valueAt = (rank: number) => {
       const v = values.get(`${metric}:${rank}`);
       if (v === undefined) throw new Error(`SLA rollups out of step with sla_timers (${metric}, rank ${rank}): run sla_rollups_rebuild()`);
