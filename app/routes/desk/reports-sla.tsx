@@ -22,10 +22,11 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     to = from;
   }
   const groupId = z.uuid().safeParse(q.groupId).success ? q.groupId : undefined;
-  // The organization: typed by name in the form (?organization=), or by id from a link (?organizationId=).
-  const choice = await reportFilterOptions({ organizationId: z.uuid().safeParse(q.organizationId).success ? q.organizationId : undefined, organizationName: q.organization });
-  if (choice.error) errors.organization = choice.error;
-  const organizationId = choice.organization?.id;
+  // The organization: typed by name in the form (?organization=, looked up first), or by id from a
+  // link (?organizationId=, its name read beside the report).
+  const typed = q.organization?.trim() ? q.organization : undefined;
+  const typedChoice = typed ? await reportFilterOptions({ organizationName: typed }) : null;
+  const organizationId = typedChoice ? typedChoice.organization?.id : z.uuid().safeParse(q.organizationId).success ? q.organizationId : undefined;
   const filters = { from, to, groupId, organizationId };
   if (q.format === "csv") {
     const csv = await slaReportCsv(filters);
@@ -33,7 +34,8 @@ export async function loader({ request, context }: Route.LoaderArgs) {
       headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="sla-tickets-${from}-to-${to}.csv"`, "cache-control": "no-store" },
     });
   }
-  const full = await slaReport(filters);
+  const [full, choice] = await Promise.all([slaReport(filters), typedChoice ?? reportFilterOptions({ organizationId })]);
+  if (choice.error) errors.organization = choice.error;
   // Agents and organizations can run to hundreds of rows: the page shows the busiest ones unless
   // asked for all (?all=agent|organization); the numbers of the rows shown are the same either way.
   const all = q.all === "agent" || q.all === "organization" ? q.all : null;
