@@ -7,6 +7,7 @@ import { ServerRouter } from "react-router";
 import { errorFields, log } from "~/lib/log.server";
 import { isDatabaseUnavailable } from "~/lib/db-errors";
 import { NonceProvider } from "~/components/nonce";
+import { partialManifestContext } from "~/lib/partial-manifest.server";
 
 export const streamTimeout = 5_000;
 
@@ -55,7 +56,7 @@ export default function handleRequest(
 
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
-        <ServerRouter context={routerContext} url={request.url} nonce={nonce} />
+        <ServerRouter context={partialManifestContext(routerContext)} url={request.url} nonce={nonce} />
       </NonceProvider>,
       {
         nonce,
