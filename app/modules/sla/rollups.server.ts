@@ -290,20 +290,26 @@ async function rollupPercentiles(f: ReportFilters): Promise<SlaReport["percentil
     ? sql`select null::int as cnt, ${joined(sql`b`)} as v where b.bucket >= 0`
     : sql`select count(*)::int as cnt, (array_agg(s.elapsed_minutes order by s.elapsed_minutes))[b.k0 + 1 : b.k1 + 1] as v
           from sla_timers s where b.bucket >= 0 and ${inBucket(sql`b`)}`;
+  // A rank if it falls in the bucket (null otherwise): least/greatest skip the nulls.
+  const inB = (r: string) => sql.raw(`case when ${r} >= start and ${r} < start + n then ${r} end`);
   type Row = { metric: SlaMetricName; bucket: number; n: number; start: number; total: number; k0: number; k1: number; cnt: number | null; v: number[] | null };
   const rows = rowsOf<Row>(
     await database.execute(sql`
       with h as materialized (${hist}),
       c as (
-        select metric, bucket, n, (sum(n) over (partition by metric order by bucket) - n)::int as start, (sum(n) over (partition by metric))::int as total from h
-      ), r as (
-        select distinct t.metric, x.rank from (select distinct metric, total from c) t
-        cross join lateral (values (floor(0.5::float8 * (t.total - 1))::int), (ceil(0.5::float8 * (t.total - 1))::int),
-          (floor(0.9::float8 * (t.total - 1))::int), (ceil(0.9::float8 * (t.total - 1))::int)) as x(rank)
+        select metric, bucket, n, (sum(n) over w - n)::int as start, (sum(n) over (partition by metric))::int as total
+        from h window w as (partition by metric order by bucket)
+      ), q as (
+        select c.*, floor(0.5::float8 * (total - 1))::int as r1, ceil(0.5::float8 * (total - 1))::int as r2,
+          floor(0.9::float8 * (total - 1))::int as r3, ceil(0.9::float8 * (total - 1))::int as r4
+        from c
       ), b as (
-        select c.metric, c.bucket, c.n, c.start, c.total, min(r.rank) - c.start as k0, max(r.rank) - c.start as k1
-        from c join r on r.metric = c.metric and r.rank >= c.start and r.rank < c.start + c.n
-        group by 1, 2, 3, 4, 5
+        select * from (
+          select metric, bucket, n, start, total,
+            least(${inB("r1")}, ${inB("r2")}, ${inB("r3")}, ${inB("r4")}) - start as k0,
+            greatest(${inB("r1")}, ${inB("r2")}, ${inB("r3")}, ${inB("r4")}) - start as k1
+          from q
+        ) z where k0 is not null
       )
       select b.*, x.cnt, x.v from b left join lateral (${lookup}) as x on true`),
   );
