@@ -11,6 +11,9 @@ export type RequestContext = {
   session: Session | null;
   /** The header's facts read with the session (unread count, beta flag); the root loader reuses them. */
   shell?: SessionShell | null;
+  /** True when React Router renders this response as an HTML document (not a `.data` request):
+   * a loader may then leave markup the page already shows out of its data (app/lib/document-html.ts). */
+  documentRender?: boolean;
 };
 
 declare module "react-router" {

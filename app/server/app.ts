@@ -101,6 +101,8 @@ const reactRouterHandler = (build: ServerBuild | (() => Promise<ServerBuild>)) =
         nonce: res.locals.nonce,
       });
       if (setCookie) res.append("Set-Cookie", setCookie);
+      // React Router's client navigations and revalidations ask for `<path>.data`; anything else is a document.
+      context.documentRender = !req.path.endsWith(".data");
       return context;
     },
   });

@@ -7,6 +7,7 @@ import { action as deskTicketAction, loader as deskTicketLoader } from "~/routes
 import { loader as portalTicketLoader } from "~/routes/portal/ticket";
 import { loader as portalAttachmentLoader } from "~/routes/tickets/attachment";
 import { createTicketAsCustomer } from "~/modules/tickets/tickets.server";
+import { deskTicketPageData, portalTicketPageData } from "~/modules/tickets/ticket-page-view.server";
 import { createOrganization, createUser } from "../support/factories";
 import { call, getRequest, postForm, signInAs, url, type SignedIn } from "../support/requests";
 
@@ -30,10 +31,8 @@ async function ticketRow(number: number) {
   return row!;
 }
 
-type Loaded = {
-  messages: { id: string; html: string; visibility: string; text: string | null; attachments: { id: string; fileName: string }[] }[];
-  movableGroupIds: string[] | null;
-};
+/** What the loaders send the browser: the thread as HTML (the structured data: deskTicketPageData / portalTicketPageData). */
+type Loaded = { threadHtml: string; groups: { id: string; name: string }[] };
 
 beforeAll(async () => {
   const acme = await createOrganization(db(), { name: "Acme", plan: "enterprise" });
@@ -61,8 +60,10 @@ describe("agent replies with attachments", () => {
     expect(files.map((f) => [f.fileName, f.uploaderId])).toEqual([["invoice.pdf", agent.user.id]]);
 
     const portal = await call(portalTicketLoader, getRequest(`/portal/tickets/${n}`, alice), { number: String(n) });
-    const reply = (portal.data as Loaded).messages.find((m) => m.html.includes("Here is the invoice"))!;
+    expect(portal.status).toBe(200);
+    const reply = (await portalTicketPageData(alice.user, n)).messages.find((m) => m.html.includes("Here is the invoice"))!;
     expect(reply.attachments.map((a) => a.fileName)).toEqual(["invoice.pdf"]);
+    expect((portal.data as Loaded).threadHtml).toContain(`<a href="/portal/tickets/${n}/attachments/${reply.attachments[0]!.id}" download="">invoice.pdf</a>`);
     const download = await call(portalAttachmentLoader, getRequest(`/portal/tickets/${n}/attachments/${reply.attachments[0]!.id}`, alice), {
       number: String(n),
       attachmentId: reply.attachments[0]!.id,
@@ -121,13 +122,19 @@ describe("formatted inbound email", () => {
         createdAt: new Date(t.createdAt.getTime() + 1000),
       });
     const res = await call(deskTicketLoader, getRequest(`/desk/tickets/${n}`, agent), { number: String(n) });
-    const mail = (res.data as Loaded).messages.find((m) => m.text !== null)!;
+    const { messages } = await deskTicketPageData(agent.user, n);
+    const mail = messages.find((m) => m.text !== null)!;
     expect(mail.html).toContain("<strong>Totals</strong>");
     expect(mail.html).toContain("<table>");
     expect(mail.html).not.toContain("<img");
     expect(mail.text).toBe("Totals\nQ1 100");
     // Messages written in the portal stay markdown.
-    expect((res.data as Loaded).messages.find((m) => m.html.includes("Details of the problem"))!.text).toBeNull();
+    expect(messages.find((m) => m.html.includes("Details of the problem"))!.text).toBeNull();
+    // The page shows both, the plain text once, behind its disclosure.
+    const thread = (res.data as Loaded).threadHtml;
+    expect(thread).toContain(`<div class="markdown">${mail.html}</div><details class="email-text"><summary>Plain-text version of this email</summary><pre>Totals\nQ1 100</pre></details>`);
+    expect(thread.match(/Plain-text version/g)).toHaveLength(1);
+    expect(thread).not.toContain("<img");
   });
 });
 
@@ -153,9 +160,11 @@ describe("agents act within their groups", () => {
   it("offers an agent only their own groups, and an admin every group", async () => {
     const n = await newTicket("Options");
     const asAgent = await call(deskTicketLoader, getRequest(`/desk/tickets/${n}`, agent), { number: String(n) });
-    expect((asAgent.data as Loaded).movableGroupIds).toEqual([billing]);
+    expect((asAgent.data as Loaded).groups.map((g) => g.id)).toEqual([billing]);
+    expect((await deskTicketPageData(agent.user, n)).movableGroupIds).toEqual([billing]);
     const asAdmin = await call(deskTicketLoader, getRequest(`/desk/tickets/${n}`, admin), { number: String(n) });
-    expect((asAdmin.data as Loaded).movableGroupIds).toBeNull();
+    expect((asAdmin.data as Loaded).groups.map((g) => g.id)).toEqual([billing, security]);
+    expect((await deskTicketPageData(admin.user, n)).movableGroupIds).toBeNull();
     const row = await ticketRow(n);
     const moved = await call(deskTicketAction, postForm(`/desk/tickets/${n}`, { intent: "save", version: String(row.version), groupId: security }, admin), { number: String(n) });
     expect(moved.status).toBe(302);

@@ -13,6 +13,7 @@ import { testClock } from "~/lib/clock";
 import { loader as deskTicketLoader } from "~/routes/desk/ticket";
 import { loader as portalTicketLoader } from "~/routes/portal/ticket";
 import { loader as rootLoader } from "~/root";
+import { deskTicketForBrowser, deskTicketPageData, portalTicketForBrowser, portalTicketPageData } from "~/modules/tickets/ticket-page-view.server";
 import { createTicketAsCustomer, getTicketThread, rateTicket, replyAsCustomer } from "~/modules/tickets/tickets.server";
 import { assignmentOptions, groupIdsOf, updateTicketAsAgent, type AgentUpdate } from "~/modules/tickets/desk.server";
 import { linkTickets, mergeTicket, ticketContext } from "~/modules/tickets/merge.server";
@@ -147,11 +148,17 @@ async function page(as: SignedIn, number: number) {
   return call(deskTicketLoader, getRequest(`/desk/tickets/${number}`, as), { number: String(number) });
 }
 
+/**
+ * The page's data equals the old loader's; what the loader sends the browser is that data with the
+ * thread and the assignee options as HTML (thread-html.server.ts; tests/unit/thread-html.test.ts).
+ */
 async function expectUnchanged(as: SignedIn, number: number) {
   const res = await page(as, number);
   expect(res.status).toBe(200);
-  expectSamePage(res.data, await oldLoaderData(as.user, number));
-  return res.data as PageData;
+  const d = await deskTicketPageData(as.user, number);
+  expectSamePage(d, await oldLoaderData(as.user, number));
+  expect(JSON.parse(JSON.stringify(res.data))).toEqual(JSON.parse(JSON.stringify(deskTicketForBrowser(d, undefined))));
+  return d as PageData;
 }
 
 beforeAll(async () => {
@@ -361,7 +368,10 @@ async function expectPortalUnchanged(as: SignedIn, number: number) {
     return null;
   }
   expect(res.status).toBe(200);
-  const actual = JSON.parse(JSON.stringify(res.data)) as typeof expected;
+  // The loader sends the conversation as HTML (portalThreadHtml) built from this data.
+  const d = await portalTicketPageData(as.user, number);
+  expect(JSON.parse(JSON.stringify(res.data))).toEqual(JSON.parse(JSON.stringify(portalTicketForBrowser(d, as.user.timeZone, undefined))));
+  const actual = JSON.parse(JSON.stringify(d)) as typeof expected;
   actual.messages = actual.messages.map((m) => ({ ...m, attachments: [...m.attachments].sort((a, b) => a.id.localeCompare(b.id)) }));
   expect(actual).toEqual(JSON.parse(JSON.stringify(expected)));
   return actual;
@@ -440,12 +450,24 @@ describe("round trips", () => {
     });
     expect(html).toContain("Invoices are wrong");
     expect(html).toContain("Customer is on the legacy plan."); // the internal note
+    // The thread and the assignee options are in the markup once, not again in the hydration data.
+    expect(html.split("Customer is on the legacy plan.")).toHaveLength(2);
+    expect(html.split("Turn this reply into a help article")).toHaveLength(2);
+    expect(html).toMatch(new RegExp(`<option value="${agent.user.id}" selected="">Sam</option>`));
+    expect(html.split(`value="${agent.user.id}"`)).toHaveLength(2);
     expect(document, document.join("\n\n")).toHaveLength(2); // the session (with the header's facts) and the page
     expect(document.length).toBeLessThanOrEqual(3);
-    // a client-side navigation's data request, and an admin's view of a breached ticket
+    // a client-side navigation's data request (it carries the thread: no document to take it from),
+    // and an admin's view of a breached ticket
+    let dataBody = "";
     const data = await countStatements(async () => {
-      expect((await fetchApp(getRequest(dataUrl(`/desk/tickets/${n.rich}`), agent))).status).toBe(200);
+      const res = await fetchApp(getRequest(dataUrl(`/desk/tickets/${n.rich}`), agent));
+      expect(res.status).toBe(200);
+      dataBody = await res.text();
     });
+    expect(dataBody).toContain("Customer is on the legacy plan.");
+    expect(dataBody).toContain("Turn this reply into a help article");
+    expect(dataBody).toContain('selected=\\"\\">Sam</option>'); // JSON-escaped in the data
     expect(data.length).toBeLessThanOrEqual(3);
     const adminDoc = await countStatements(async () => {
       expect((await fetchApp(getRequest(`/desk/tickets/${n.crossGroup}`, admin))).status).toBe(200);
@@ -461,10 +483,16 @@ describe("round trips", () => {
   it("answers the customer's ticket page request in at most 3 statements", async () => {
     testClock.freeze(at(300));
     for (const path of [`/portal/tickets/${n.rich}`, dataUrl(`/portal/tickets/${n.rich}`)]) {
+      let body = "";
       const statements = await countStatements(async () => {
-        expect((await fetchApp(getRequest(path, alice))).status).toBe(200);
+        const res = await fetchApp(getRequest(path, alice));
+        expect(res.status).toBe(200);
+        body = await res.text();
       });
       expect(statements, statements.join("\n\n")).toHaveLength(2);
+      // the conversation once (in the markup of a document, in the data of a .data request), never the note
+      expect(body.split("Still wrong today.")).toHaveLength(2);
+      expect(body).not.toContain("legacy plan");
     }
   });
 

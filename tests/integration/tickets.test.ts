@@ -100,7 +100,8 @@ describe("customers file and follow tickets", () => {
     );
     const number = ok.location!.match(/(\d+)/)![1]!;
     const page = await call(portalTicketLoader, getRequest(`/portal/tickets/${number}`, alice), { number });
-    const attachment = (page.data as { messages: { attachments: { id: string }[] }[] }).messages[0]!.attachments[0]!;
+    // the conversation is server-built HTML: the file's download link names its id
+    const attachment = { id: (page.data as { threadHtml: string }).threadHtml.match(/\/attachments\/([0-9a-f-]{36})" download="">error\.log</)![1]! };
     const download = await call(attachmentLoader, getRequest(`/portal/tickets/${number}/attachments/${attachment.id}`, alice), { number, attachmentId: attachment.id });
     expect(download.status).toBe(200);
     expect(download.headers.get("content-disposition")).toMatch(/^attachment; filename="error.log"/);

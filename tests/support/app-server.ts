@@ -150,6 +150,7 @@ export async function fetchApp(request: Request, ip = "203.0.113.9"): Promise<Re
     return new Response("The service is unavailable right now. Please try again shortly.", { status: 503, headers: { "content-type": "text/plain" } });
   }
   const { context, setCookie } = resolved;
+  context.documentRender = !url.pathname.endsWith(".data"); // as app/server/app.ts
   const response = await handler(request, context as never);
   if (setCookie) response.headers.append("Set-Cookie", setCookie);
   return response;

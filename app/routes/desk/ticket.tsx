@@ -9,7 +9,6 @@ import { RelativeTime } from "~/components/time";
 import { formFailure, parseForm } from "~/lib/forms";
 import { redirectWithToast } from "~/lib/toast.server";
 import { requirePermission } from "~/modules/auth/guard.server";
-import { env } from "~/lib/env.server";
 import { updateTicketAsAgent, type AgentUpdate } from "~/modules/tickets/desk.server";
 import { filesFrom, readTicketForm } from "~/modules/tickets/uploads.server";
 import { linkTickets, mergeTicket, unlinkTickets } from "~/modules/tickets/merge.server";
@@ -19,10 +18,11 @@ import { normalizeTags } from "~/modules/tickets/filters";
 import { priorityLabels, statusLabels, ticketPriorities, ticketStatuses } from "~/modules/tickets/model";
 import { parseTicketNumber, rethrowTicketError } from "~/modules/tickets/route-errors.server";
 import { getTicketThread, TicketError } from "~/modules/tickets/tickets.server";
-import { getDeskTicketPage } from "~/modules/tickets/ticket-page.server";
-import { SlaPanel, slaEventText } from "~/components/sla-panel";
+import { deskTicketForBrowser, deskTicketPageData } from "~/modules/tickets/ticket-page-view.server";
+import { SlaPanel } from "~/components/sla-panel";
 import { BetaPromotePanel } from "~/components/beta-promote";
-import { can } from "~/modules/auth/permissions";
+import { useAppLinkClick } from "~/components/app-links";
+import { useDocumentHtml } from "~/lib/document-html";
 
 export const meta: Route.MetaFunction = ({ data }) => [{ title: data ? `#${data.ticket.number} ${data.ticket.subject} · Desk` : "Ticket · Desk" }];
 
@@ -58,54 +58,8 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   const number = parseTicketNumber(params.number);
   try {
     // One statement for the whole page (ticket-page.server.ts); the SLA panel comes from the caches.
-    const page = await getDeskTicketPage(user, number);
-    const t = page.ticket;
-    return {
-      me: user.id,
-      appUrl: env().APP_URL,
-      sla: page.sla,
-      viewerTimeZone: user.timeZone ?? null,
-      ticket: {
-        number: t.number,
-        subject: t.subject,
-        status: t.status,
-        priority: t.priority,
-        category: t.category,
-        channel: t.channel,
-        tags: t.tags,
-        version: t.version,
-        assigneeId: t.assigneeId,
-        groupId: t.groupId,
-        createdAt: t.createdAt,
-        updatedAt: t.updatedAt,
-      },
-      organizationName: page.organizationName,
-      plan: page.plan,
-      /** Beta customers' tickets can become feedback items (agents and admins may promote). */
-      promote: page.plan === "beta" && can(user, "manage:feedback") ? { itemId: page.feedbackItemId } : null,
-      requester: page.requester,
-      assignee: page.assignee,
-      messages: page.messages.map((m) => ({
-        id: m.id,
-        html: m.html,
-        visibility: m.visibility,
-        createdAt: m.createdAt,
-        authorName: m.authorName ?? "Unknown sender",
-        fromCustomer: m.authorRole === "customer",
-        attachments: m.attachments,
-        // The plain-text part of a formatted email, for agents who want to see exactly what came in.
-        text: m.isEmailHtml ? m.body : null,
-      })),
-      /** Groups this agent may route the ticket into (null: any, for admins). */
-      movableGroupIds: page.movableGroupIds,
-      events: page.events.map((e) => ({ id: e.id, at: e.at, type: e.type, data: e.data, actorName: e.actorName })),
-      rating: page.rating,
-      options: page.options,
-      macros: page.macros.map((m) => ({ id: m.id, name: m.name })),
-      related: page.related,
-      otherTickets: page.others,
-      mergedInto: page.mergedIntoNumber,
-    };
+    // The thread and the 200-agent assignee options go as HTML strings (ticket-page-view.server.ts).
+    return deskTicketForBrowser(await deskTicketPageData(user, number), context);
   } catch (e) {
     rethrowTicketError(e);
   }
@@ -186,45 +140,8 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   return redirectWithToast(`/desk/tickets/${number}`, what);
 }
 
-function describeEvent(e: { type: string; data: Record<string, unknown> }, names: Map<string, string>): string {
-  const d = e.data;
-  switch (e.type) {
-    case "created":
-      return `created the ticket (${String(d.channel ?? "web")})`;
-    case "status":
-      return `changed status from ${statusLabels[d.from as keyof typeof statusLabels] ?? d.from} to ${statusLabels[d.to as keyof typeof statusLabels] ?? d.to}`;
-    case "priority":
-      return `changed priority from ${priorityLabels[d.from as keyof typeof priorityLabels] ?? d.from} to ${priorityLabels[d.to as keyof typeof priorityLabels] ?? d.to}`;
-    case "assignment":
-      return d.to ? `assigned the ticket to ${names.get(String(d.to)) ?? "an agent"}` : "unassigned the ticket";
-    case "group":
-      return d.to ? `moved the ticket to ${names.get(String(d.to)) ?? "a group"}` : "removed the group";
-    case "rated":
-      return `rated the support ${String(d.rating)}`;
-    case "tags": {
-      const added = (d.added as string[] | undefined) ?? [];
-      const removed = (d.removed as string[] | undefined) ?? [];
-      return [added.length ? `added tags ${added.join(", ")}` : "", removed.length ? `removed tags ${removed.join(", ")}` : ""].filter(Boolean).join(" and ");
-    }
-    case "merged_into":
-      return `merged this ticket into #${String(d.number)}`;
-    case "merged_from":
-      return `merged #${String(d.number)} (${String(d.subject ?? "")}) into this ticket`;
-    case "sla_warning":
-    case "sla_breach":
-    case "escalation":
-      return slaEventText(e.type, d);
-    case "linked":
-      return `linked related ticket #${String(d.number)}`;
-    case "unlinked":
-      return `removed the link to #${String(d.number)}`;
-    default:
-      return e.type.replace(/_/g, " ");
-  }
-}
-
 export default function DeskTicket({ loaderData, actionData }: Route.ComponentProps) {
-  const { ticket, messages, events, options } = loaderData;
+  const { ticket } = loaderData;
   const failure = actionData && !actionData.ok ? actionData : undefined;
   const macro = actionData && actionData.ok && "macro" in actionData ? actionData.macro : undefined;
   const navigate = useNavigate();
@@ -241,11 +158,9 @@ export default function DeskTicket({ loaderData, actionData }: Route.ComponentPr
     { keys: "/", description: "Search the desk", run: () => navigate("/desk/views/all-open") },
     { keys: "u", description: "Back to the queue", run: () => navigate("/desk") },
   ];
-  const names = new Map<string, string>([...options.agents.map((a) => [a.id, a.name] as const), ...options.groups.map((g) => [g.id, g.name] as const)]);
-  const timeline = [
-    ...messages.map((m) => ({ kind: "message" as const, at: new Date(m.createdAt).getTime(), m })),
-    ...events.filter((e) => e.type !== "created").map((e) => ({ kind: "event" as const, at: new Date(e.at).getTime(), e })),
-  ].sort((a, b) => a.at - b.at);
+  const openAppLink = useAppLinkClick();
+  const threadHtml = useDocumentHtml(loaderData, "threadHtml", "ticket-thread");
+  const assigneeOptionsHtml = useDocumentHtml(loaderData, "assigneeOptionsHtml", "f-assignee");
   return (
     <>
       <nav aria-label="Breadcrumb" className="breadcrumb">
@@ -283,49 +198,8 @@ export default function DeskTicket({ loaderData, actionData }: Route.ComponentPr
 
       <div className="workspace">
         <div>
-          <ol className="thread" aria-label="Timeline">
-            {timeline.map((item) =>
-              item.kind === "message" ? (
-                <li
-                  key={item.m.id}
-                  className={`message ${item.m.visibility === "internal" ? "message-internal" : item.m.fromCustomer ? "message-customer" : "message-support"}`}
-                >
-                  <div className="message-meta">
-                    <strong>{item.m.authorName}</strong>
-                    {item.m.visibility === "internal" ? <span className="badge badge-warning">Internal note</span> : item.m.fromCustomer ? <span className="badge">Customer</span> : <span className="badge badge-accent">Public reply</span>}
-                    <RelativeTime value={item.m.createdAt} />
-                  </div>
-                  <div className="markdown" dangerouslySetInnerHTML={{ __html: item.m.html }} />
-                  {item.m.text !== null ? (
-                    <details className="email-text">
-                      <summary>Plain-text version of this email</summary>
-                      <pre>{item.m.text}</pre>
-                    </details>
-                  ) : null}
-                  {item.m.visibility === "public" && !item.m.fromCustomer ? (
-                    <p className="small">
-                      <Link to={`/desk/kb/new?fromMessage=${item.m.id}`}>Turn this reply into a help article</Link>
-                    </p>
-                  ) : null}
-                  {item.m.attachments.length ? (
-                    <ul className="attachments" aria-label="Attachments">
-                      {item.m.attachments.map((a) => (
-                        <li key={a.id}>
-                          <a href={`/desk/tickets/${ticket.number}/attachments/${a.id}`} download>
-                            {a.fileName}
-                          </a>
-                        </li>
-                      ))}
-                    </ul>
-                  ) : null}
-                </li>
-              ) : (
-                <li key={`e${item.e.id}`} className="timeline-event">
-                  {item.e.actorName ?? "System"} {describeEvent(item.e, names)} · <RelativeTime value={item.e.at} />
-                </li>
-              ),
-            )}
-          </ol>
+          {/* Built on the server (thread-html.server.ts): messages and events in time order. */}
+          <ol id="ticket-thread" className="thread" aria-label="Timeline" onClick={openAppLink} dangerouslySetInnerHTML={{ __html: threadHtml }} />
 
           <section className="card" aria-labelledby="reply-title">
             <h2 id="reply-title" className="card-title">
@@ -449,23 +323,15 @@ export default function DeskTicket({ loaderData, actionData }: Route.ComponentPr
               </div>
               <div className="field">
                 <label htmlFor="f-assignee">Assignee</label>
-                <select id="f-assignee" name="assigneeId" defaultValue={ticket.assigneeId ?? ""}>
-                  <option value="">Unassigned</option>
-                  {options.agents.map((a) => (
-                    <option key={a.id} value={a.id}>
-                      {a.name}
-                    </option>
-                  ))}
-                </select>
+                {/* "Unassigned" and every active agent, the current one selected (thread-html.server.ts). */}
+                <select id="f-assignee" name="assigneeId" defaultValue={ticket.assigneeId ?? ""} dangerouslySetInnerHTML={{ __html: assigneeOptionsHtml }} />
                 {failure?.fieldErrors.assigneeId ? <span className="error">{failure.fieldErrors.assigneeId}</span> : null}
               </div>
               <div className="field">
                 <label htmlFor="f-group">Group</label>
                 <select id="f-group" name="groupId" defaultValue={ticket.groupId ?? ""}>
                   <option value="">No group</option>
-                  {options.groups
-                    .filter((g) => loaderData.movableGroupIds === null || loaderData.movableGroupIds.includes(g.id) || g.id === ticket.groupId)
-                    .map((g) => (
+                  {loaderData.groups.map((g) => (
                     <option key={g.id} value={g.id}>
                       {g.name}
                     </option>

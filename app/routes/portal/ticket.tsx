@@ -1,15 +1,16 @@
-import { Form, Link, redirect, useSearchParams } from "react-router";
+import { Form, Link, useSearchParams } from "react-router";
 import { z } from "zod";
 import type { Route } from "./+types/ticket";
 import { FormError, SubmitButton } from "~/components/form";
 import { PriorityBadge, StatusBadge } from "~/components/ticket-badges";
 import { RelativeTime } from "~/components/time";
 import { formFailure, parseForm } from "~/lib/forms";
+import { useDocumentHtml } from "~/lib/document-html";
 import { redirectWithToast } from "~/lib/toast.server";
 import { requirePermission } from "~/modules/auth/guard.server";
 import { parseTicketNumber, rethrowTicketError } from "~/modules/tickets/route-errors.server";
 import { rateTicket, replyAsCustomer, setStatusAsCustomer, TicketError } from "~/modules/tickets/tickets.server";
-import { getPortalTicketPage } from "~/modules/tickets/ticket-page.server";
+import { portalTicketForBrowser, portalTicketPageData } from "~/modules/tickets/ticket-page-view.server";
 import { filesFrom, readTicketForm } from "~/modules/tickets/uploads.server";
 
 export const meta: Route.MetaFunction = ({ data }) => [
@@ -32,34 +33,8 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   const number = parseTicketNumber(params.number);
   try {
     // One statement for the whole page (ticket-page.server.ts); the SLA promise comes from the cached policy.
-    const thread = await getPortalTicketPage(user, number);
-    if (thread.mergedIntoNumber) throw redirect(`/portal/tickets/${thread.mergedIntoNumber}?merged=${number}`);
-    return {
-      // Customers see the promise only, never due times, states, policies or escalations.
-      slaPromise: thread.slaPromise,
-      ticket: {
-        number: thread.ticket.number,
-        subject: thread.ticket.subject,
-        status: thread.ticket.status,
-        priority: thread.ticket.priority,
-        category: thread.ticket.category,
-        createdAt: thread.ticket.createdAt,
-        updatedAt: thread.ticket.updatedAt,
-      },
-      requester: thread.requester ? { name: thread.requester.name } : null,
-      assignee: thread.assignee ? { name: thread.assignee.name } : null,
-      messages: thread.messages.map((m) => ({
-        id: m.id,
-        html: m.html,
-        createdAt: m.createdAt,
-        authorName: m.authorName ?? "Someone",
-        fromSupport: m.authorRole !== "customer",
-        mine: m.authorId === user.id,
-        attachments: m.attachments,
-      })),
-      rating: thread.rating,
-      mayReopen: thread.mayReopen,
-    };
+    // The conversation goes as one HTML string (ticket-page-view.server.ts).
+    return portalTicketForBrowser(await portalTicketPageData(user, number), user.timeZone, context);
   } catch (e) {
     rethrowTicketError(e);
   }
@@ -98,7 +73,8 @@ export async function action({ request, context, params }: Route.ActionArgs) {
 }
 
 export default function PortalTicket({ loaderData, actionData }: Route.ComponentProps) {
-  const { ticket, messages } = loaderData;
+  const { ticket } = loaderData;
+  const threadHtml = useDocumentHtml(loaderData, "threadHtml", "ticket-thread");
   const [params] = useSearchParams();
   const failure = actionData && !actionData.ok ? actionData : undefined;
   const closed = ticket.status === "closed";
@@ -151,30 +127,8 @@ export default function PortalTicket({ loaderData, actionData }: Route.Component
       ) : null}
       <FormError failure={failure} />
 
-      <ol className="thread" aria-label="Conversation">
-        {messages.map((m) => (
-          <li key={m.id} className={`message ${m.fromSupport ? "message-support" : "message-customer"}`}>
-            <div className="message-meta">
-              <strong>{m.mine ? "You" : m.authorName}</strong>
-              {m.fromSupport ? <span className="badge badge-accent">Support team</span> : null}
-              <RelativeTime value={m.createdAt} />
-            </div>
-            <div className="markdown" dangerouslySetInnerHTML={{ __html: m.html }} />
-            {m.attachments.length ? (
-              <ul className="attachments" aria-label="Attachments">
-                {m.attachments.map((a) => (
-                  <li key={a.id}>
-                    <a href={`/portal/tickets/${ticket.number}/attachments/${a.id}`} download>
-                      {a.fileName}
-                    </a>{" "}
-                    <span className="muted">({Math.max(1, Math.round(a.size / 1024))} KB)</span>
-                  </li>
-                ))}
-              </ul>
-            ) : null}
-          </li>
-        ))}
-      </ol>
+      {/* Built on the server (thread-html.server.ts): public messages only. */}
+      <ol id="ticket-thread" className="thread" aria-label="Conversation" dangerouslySetInnerHTML={{ __html: threadHtml }} />
 
       {(solved || closed) && !loaderData.rating ? (
         <section className="card" aria-labelledby="rate-title">
@@ -212,7 +166,7 @@ export default function PortalTicket({ loaderData, actionData }: Route.Component
           <h2 id="reply-title" className="card-title">
             {solved ? "Reply (reopens the ticket)" : "Reply"}
           </h2>
-          <Form method="post" encType="multipart/form-data" className="form" aria-label="Reply" key={`reply-${messages.length}`}>
+          <Form method="post" encType="multipart/form-data" className="form" aria-label="Reply" key={`reply-${loaderData.messageCount}`}>
             <div className="field">
               <label htmlFor="reply-body">Your reply</label>
               <textarea
