@@ -18,6 +18,8 @@ import { createTicketAsCustomer, replyAsCustomer, setStatusAsCustomer } from "~/
 import { updateTicketAsAgent, type AgentUpdate } from "~/modules/tickets/desk.server";
 import { mergeTicket } from "~/modules/tickets/merge.server";
 import type { Actor } from "~/modules/auth/permissions";
+import { createJobRunner } from "~/modules/jobs/runner.server";
+import "~/modules/sla/jobs.server"; // registers the periodic task sla.due-counts
 import { createOrganization, createUser } from "../support/factories";
 import { testDatabase } from "../support/integration-setup";
 
@@ -193,6 +195,20 @@ describe("SLA dashboard: breached and at-risk counters", () => {
     const [a, b] = await Promise.all([compactSlaDueCounts(), compactSlaDueCounts()]);
     expect(a + b).toBe(pending);
     expect(await dueNowCounts(filters()[0]!, new Date(T0 + 21 * DAY))).toEqual(await live(filters()[0]!, T0 + 21 * DAY));
+  });
+});
+
+describe("SLA dashboard counters: the periodic task", () => {
+  it("sla.due-counts folds the deltas in when the job runner runs", async () => {
+    testClock.freeze(T0 + 25 * DAY);
+    await createTicketAsCustomer(customers[1]!, { subject: "Folded by the runner", description: "Help", priority: "urgent", category: null, idempotencyKey: randomUUID(), files: [] });
+    const pending = async () => Number(rowsOf<{ n: number }>(await db().execute(sql`select count(*)::int as n from sla_due_deltas`))[0]!.n);
+    expect(await pending()).toBeGreaterThan(0);
+    const runner = createJobRunner({ outbox: false, id: "due-counts-test" });
+    await runner.tick();
+    expect(runner.counters.periodic["sla.due-counts"]).toEqual({ runs: 1, failures: 0 });
+    expect(await pending()).toBe(0);
+    for (const f of filters()) expect(await dueNowCounts(f, new Date(T0 + 26 * DAY))).toEqual(await live(f, T0 + 26 * DAY));
   });
 });
 
