@@ -77,9 +77,9 @@ describe("visibility by role", () => {
         .sort();
     expect(await category(null)).toEqual(["pay-invoice"]);
     expect(await category(agent)).toEqual(["customer-pricing", "internal-refunds", "pay-invoice"]);
-    const search = async (as: SignedIn | null, q: string) => (await call(searchLoader, getRequest(`/help/search?q=${encodeURIComponent(q)}`, as))).data as { total: number; hits: { slug: string }[] };
+    const search = async (as: SignedIn | null, q: string) => (await call(searchLoader, getRequest(`/help/search?q=${encodeURIComponent(q)}`, as))).data as { total: number; hits: { href: string }[] };
     expect((await search(null, "pricing")).total).toBe(0);
-    expect((await search(customer, "pricing")).hits.map((h) => h.slug)).toEqual(["customer-pricing"]);
+    expect((await search(customer, "pricing")).hits.map((h) => h.href)).toEqual(["/help/articles/customer-pricing"]);
     expect((await search(customer, "refunds")).total).toBe(0);
     expect((await search(agent, "refunds")).total).toBe(1);
     const suggest = async (as: SignedIn | null) =>

@@ -186,5 +186,8 @@ describe("a word in more articles than the result cap", () => {
     const data = res.data as { total: number; totalIsCapped: boolean; hits: unknown[] };
     expect(data).toMatchObject({ total: SEARCH_RESULT_CAP, totalIsCapped: true });
     expect(data.hits).toHaveLength(10);
+    // Only what the page renders is serialized into the document.
+    expect(Object.keys(data.hits[0] as object).sort()).toEqual(["categoryName", "href", "locale", "snippetHtml", "title"]);
+    expect(Object.keys(data).sort()).toEqual(["hits", "isCustomer", "locale", "page", "pageSize", "query", "signedIn", "suggestion", "total", "totalIsCapped"]);
   });
 });

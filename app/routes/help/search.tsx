@@ -8,6 +8,7 @@ import { helpLanguage } from "~/modules/kb/translations.server";
 import { didYouMean, searchArticles } from "~/modules/kb/search.server";
 import { logSearch } from "~/modules/kb/search-log.server";
 import { readerOf } from "~/modules/kb/reader.server";
+import { useAppLinkClick } from "~/components/app-links";
 
 export const meta: Route.MetaFunction = ({ data }) => [
   { title: data?.query ? `“${data.query}” · Help center search` : "Search · Help center" },
@@ -30,13 +31,23 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   // Queued, not awaited: written in batches off the response's path (search-log.server.ts).
   if (q && page === 1) logSearch(reader, q, result.total);
   const suggestion = q && result.total === 0 ? await didYouMean(reader, q, language.locale) : null;
-  return data({ ...result, locale: language.locale, suggestion, isCustomer: reader?.role === "customer", signedIn: !!reader }, { headers: language.headers });
+  // Only what the page renders goes into the document's (and .data's) serialized loader data.
+  const hits = result.hits.map((h) => ({ href: h.href, title: h.title, locale: h.locale, categoryName: h.categoryName, snippetHtml: h.snippetHtml }));
+  return data(
+    { query: result.query, total: result.total, totalIsCapped: result.totalIsCapped, page: result.page, pageSize: result.pageSize, hits, locale: language.locale, suggestion, isCustomer: reader?.role === "customer", signedIn: !!reader },
+    { headers: language.headers },
+  );
 }
 
 export default function HelpSearch({ loaderData }: Route.ComponentProps) {
   const { query, hits, total, totalIsCapped, page, pageSize, suggestion, isCustomer, signedIn, locale } = loaderData;
   const pages = Math.ceil(total / pageSize);
   const pageLink = (p: number) => `/help/search?${new URLSearchParams({ q: query, page: String(p) })}`;
+  // The results, the suggestion and the pager are plain anchors with one delegated click handler
+  // (useAppLinkClick): a <Link> resolves its path with hooks on every server render. A plain
+  // click navigates in the app, modified clicks are the browser's; data-discover="true" lets
+  // React Router discover the target route ahead, as it does for a <Link>.
+  const onAppLinkClick = useAppLinkClick();
   return (
     <>
       <nav aria-label="Breadcrumb" className="breadcrumb">
@@ -52,7 +63,11 @@ export default function HelpSearch({ loaderData }: Route.ComponentProps) {
       <KbSearchForm defaultValue={query} />
       {suggestion ? (
         <p className="kb-did-you-mean">
-          Did you mean <Link to={`/help/search?${new URLSearchParams({ q: suggestion })}`}>{suggestion}</Link>?
+          Did you mean{" "}
+          <a href={`/help/search?${new URLSearchParams({ q: suggestion })}`} data-app-link="" data-discover="true" onClick={onAppLinkClick}>
+            {suggestion}
+          </a>
+          ?
         </p>
       ) : null}
       {query && total === 0 ? (
@@ -71,13 +86,13 @@ export default function HelpSearch({ loaderData }: Route.ComponentProps) {
         </div>
       ) : null}
       {hits.length ? (
-        <ol className="kb-results" start={(page - 1) * pageSize + 1}>
+        <ol className="kb-results" start={(page - 1) * pageSize + 1} onClick={onAppLinkClick}>
           {hits.map((hit) => (
-            <li key={hit.id} className="kb-result">
+            <li key={hit.href} className="kb-result">
               <h2>
-                <Link to={hit.href} hrefLang={hit.locale} lang={hit.locale}>
+                <a href={hit.href} hrefLang={hit.locale} lang={hit.locale} data-app-link="" data-discover="true">
                   {hit.title}
-                </Link>
+                </a>
               </h2>
               {hit.locale !== locale ? (
                 <p className="small">
@@ -92,13 +107,21 @@ export default function HelpSearch({ loaderData }: Route.ComponentProps) {
         </ol>
       ) : null}
       {pages > 1 ? (
-        <nav aria-label="Result pages" className="pager">
-          {page > 1 ? <Link to={pageLink(page - 1)}>← Previous</Link> : null}
+        <nav aria-label="Result pages" className="pager" onClick={onAppLinkClick}>
+          {page > 1 ? (
+            <a href={pageLink(page - 1)} data-app-link="" data-discover="true">
+              ← Previous
+            </a>
+          ) : null}
           <span className="muted">
             {" "}
             Page {page} of {pages}{" "}
           </span>
-          {page < pages ? <Link to={pageLink(page + 1)}>Next →</Link> : null}
+          {page < pages ? (
+            <a href={pageLink(page + 1)} data-app-link="" data-discover="true">
+              Next →
+            </a>
+          ) : null}
         </nav>
       ) : null}
       <p className="small muted kb-search-help">
