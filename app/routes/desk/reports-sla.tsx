@@ -231,13 +231,17 @@ export default function SlaReports({ loaderData }: Route.ComponentProps) {
               placeholder="All organizations"
               autoComplete="off"
               maxLength={200}
-              aria-describedby="r-org-help"
+              aria-describedby={errors.organization ? "r-org-help r-org-error" : "r-org-help"}
               aria-invalid={errors.organization ? true : undefined}
             />
             <span id="r-org-help" className="muted small">
               A name or its start; empty for all.
             </span>
-            {errors.organization ? <span className="error">{errors.organization}</span> : null}
+            {errors.organization ? (
+              <span id="r-org-error" className="error">
+                {errors.organization}
+              </span>
+            ) : null}
           </div>
         </div>
         <div className="actions">
