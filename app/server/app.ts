@@ -25,7 +25,15 @@ app.disable("x-powered-by");
 // client can send, and so choose its own rate-limit key.
 app.set("trust proxy", trustProxySetting(env().TRUST_PROXY));
 
-app.use(compression());
+// Only for clients that accept an encoding (browsers do): for the others (API clients, probes,
+// load generators) compression would wrap every write only to pass it through.
+// The answer still varies by Accept-Encoding, as compression says.
+const compress = compression();
+app.use((req: Request, res: Response, next: NextFunction) => {
+  if (req.headers["accept-encoding"]) return compress(req, res, next);
+  res.vary("Accept-Encoding");
+  next();
+});
 // After compression, so React's 2 KB stream chunks reach zlib (and the socket) a few at a time.
 app.use(coalesceWrites());
 
