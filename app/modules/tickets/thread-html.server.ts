@@ -14,10 +14,22 @@ import { formatDateTime } from "~/components/time-zone";
 import { slaEventText } from "~/components/sla-panel";
 import { priorityLabels, statusLabels } from "./model";
 
+/** `<time datetime=… title=…>` by zone and instant: a thread shows the same ~100 instants on every view. Emptied when full. */
+const timeOpenings = new Map<string, string>();
+const TIME_OPENINGS_MAX = 20_000;
+
 /** As <RelativeTime>: the relative text, the exact time in the viewer's zone on hover. */
 export function timeHtml(value: Date | string, timeZone: string, now: number): string {
   const date = typeof value === "string" ? new Date(value) : value;
-  return `<time datetime="${date.toISOString()}" title="${escapeHtml(formatDateTime(date, timeZone))}">${escapeHtml(relative(date.getTime(), now))}</time>`;
+  const at = date.getTime();
+  const key = `${timeZone}\u0000${at}`;
+  let opening = timeOpenings.get(key);
+  if (opening === undefined) {
+    opening = `<time datetime="${date.toISOString()}" title="${escapeHtml(formatDateTime(date, timeZone))}">`;
+    if (timeOpenings.size >= TIME_OPENINGS_MAX) timeOpenings.clear();
+    timeOpenings.set(key, opening);
+  }
+  return `${opening}${escapeHtml(relative(at, now))}</time>`;
 }
 
 /** `<option>`s with the one whose value is `selected` marked (a select's no-JS default). */
