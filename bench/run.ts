@@ -141,12 +141,21 @@ async function startBaseline(file: string): Promise<Server> {
 }
 
 async function signIn(origin: string, email: string): Promise<string> {
-  const r = await fetch(`${origin}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin },
-    body: new URLSearchParams({ email, password: PASSWORD }).toString(),
-  });
+  const attempt = () =>
+    fetch(`${origin}/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin },
+      body: new URLSearchParams({ email, password: PASSWORD }).toString(),
+    });
+  let r = await attempt();
+  if (r.status === 429) {
+    // Every bench run signs in from 127.0.0.1, several times: runs close together empty the
+    // per-IP sign-in bucket (20, one more every 6 s). This is the bench's own database (the seed
+    // refuses any other), so its sign-in buckets are reset and the sign-in tried again.
+    await pg`delete from rate_limits where key like 'signin:%'`;
+    r = await attempt();
+  }
   const cookies = r.headers.getSetCookie().map((c) => c.split(";")[0]);
   if (r.status !== 302 && r.status !== 303) throw new Error(`sign-in of ${email} answered ${r.status}`);
   return cookies.join("; ");
