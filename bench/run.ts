@@ -4,7 +4,7 @@
 // docs/performance.md for the targets and how to read the table.
 //
 //   DATABASE_URL=postgres://…/portal_bench npm run bench -- [--duration 5] [--paths a,b] [--mixed 60]
-//     [--no-build | --build-from <dir>] [--capture-only] [--overhead 200]   (default: builds a private copy in /tmp)
+//     [--no-build | --build-from <dir>] [--capture-only] [--overhead 200] [--warmup 2]   (default: builds a private copy in /tmp)
 //
 // Steps: (1) build if asked or missing (under flock /tmp/e2e.lock); (2) start the server with
 // BENCH_CAPTURE_SQL, sign in, request every path once and record its statements; EXPLAIN them
@@ -37,6 +37,8 @@ const DURATION = Number(arg("duration") ?? 5);
 /** Iterations per path of the Drizzle-overhead step (each at most ~15 s); 0 skips it. */
 const OVERHEAD = Number(arg("overhead") ?? 200);
 const MIXED = Number(arg("mixed") ?? 60);
+/** Seconds of unrecorded requests to each path (app and baseline) before its first measurement. */
+const WARMUP = Number(arg("warmup") ?? 2);
 const ONLY = arg("paths")?.split(",").map((s) => s.trim());
 const url = process.env.DATABASE_URL;
 if (!url) {
@@ -225,6 +227,14 @@ const allPaths: PathDef[] = [
   { name: "pipeline-board", role: "sales", path: "/beta" },
 ];
 const paths = ONLY ? allPaths.filter((p) => ONLY.some((o) => p.name.startsWith(o))) : allPaths;
+/** Signs in the roles the chosen paths (and the mixed load: agent reads, customer writes) use —
+ * only those: sign-ins share one per-IP limit, and back-to-back runs of anonymous paths need none. */
+async function signInRoles(origin: string): Promise<void> {
+  const needs = (role: Role) => paths.some((p) => p.role === role) || (MIXED > 0 && (role === "agent" || role === "customer"));
+  if (needs("agent")) cookies.agent = await signIn(origin, agentEmail);
+  if (needs("customer")) cookies.customer = await signIn(origin, "c1@org1.bench.test");
+  if (needs("sales")) cookies.sales = await signIn(origin, "sales@bench.test");
+}
 
 // ---------------------------------------------------------------- (1) build
 // Others share build/ (and `npm start` rebuilds when app/ is newer than it), so the bench builds
@@ -290,9 +300,7 @@ const deferredStatements: string[] = [];
   console.log("Capturing each page's SQL…");
   const app = await startApp({ BENCH_CAPTURE_SQL: captureFile });
   try {
-    cookies.agent = await signIn(app.origin, agentEmail);
-    cookies.customer = await signIn(app.origin, "c1@org1.bench.test");
-    cookies.sales = await signIn(app.origin, "sales@bench.test");
+    await signInRoles(app.origin);
     for (const p of paths) {
       // Warm once (caches, JIT), then capture a second request alone.
       for (let round = 0; round < 2; round++) {
@@ -372,6 +380,10 @@ interface Measure {
   cpuMsPerRequest: number;
 }
 async function measure(server: Server, p: PathDef, connections: number, duration: number, cookie: string, target = p.path): Promise<Measure> {
+  // The measuring server starts cold (the capture ran in another process): without a warm-up the
+  // first path measured would also time V8 compiling the page's code.
+  // (Reads only: a write path would add rows for nothing.)
+  if (connections === 1 && WARMUP > 0 && !p.write) await measureOnce(server, p, 4, WARMUP, cookie, target);
   const m = await measureOnce(server, p, connections, duration, cookie, target);
   // A path slower than the run's duration would report nothing: count a few whole requests instead.
   return m.requests >= 3 ? m : measureOnce(server, p, connections, duration, cookie, target, 3 * connections);
@@ -411,9 +423,7 @@ const app = await startApp({});
 const baseline = await startBaseline(statementsFile);
 const rows: Record<string, Record<string, Measure>> = {};
 try {
-  cookies.agent = await signIn(app.origin, agentEmail);
-  cookies.customer = await signIn(app.origin, "c1@org1.bench.test");
-  cookies.sales = await signIn(app.origin, "sales@bench.test");
+  await signInRoles(app.origin);
   for (const p of paths) {
     rows[p.name] = {};
     for (const c of [1, 16]) {
