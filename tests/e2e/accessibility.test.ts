@@ -4,7 +4,7 @@ import { hasBrowser, launchBrowser, openPage, screenshot, seriousA11yViolations,
 
 // axe-core on every main page: no serious or critical violations, in light and dark themes.
 const pages: { who: string | null; paths: string[] }[] = [
-  { who: null, paths: ["/login", "/forgot-password", "/help", "/help/faq"] },
+  { who: null, paths: ["/login", "/forgot-password", "/help", "/help/faq", "/help/search?q=invoice"] },
   { who: "alice@acme.test", paths: ["/portal", "/portal/tickets/new", "/portal/tickets/1", "/account"] },
   { who: "agent@demo.test", paths: ["/desk", "/desk/views/all-open", "/desk/tickets/1", "/desk/customers"] },
   { who: "admin@demo.test", paths: ["/admin/users", "/admin/organizations", "/admin/mailbox", "/admin/groups", "/admin/macros"] },
