@@ -3,6 +3,7 @@ import { appendFileSync, mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { sql } from "drizzle-orm";
 import type { PGlite } from "@electric-sql/pglite";
+import type { ParameterOrJSON, Sql, UnsafeQueryOptions } from "postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
 
@@ -70,6 +71,37 @@ export const defaultMigrationsFolder = () => process.env.MIGRATIONS_DIR ?? resol
 
 const MIGRATION_LOCK = 7_345_221_001;
 
+/**
+ * postgres.js with named (prepared) statements for Drizzle's queries. Drizzle passes
+ * `prepare: false` for every query not named with `.prepare(name)`, and postgres.js then sends a
+ * parameterized statement in two round trips: Parse/Describe to learn the parameter types, then
+ * Bind/Execute. Named, postgres.js keeps the statement per connection (by its text and parameter
+ * types) and sends Bind/Execute alone from the second use on: one round trip per statement, as a
+ * tagged template or a bare `sql.unsafe` gets. The plans do not change: the connections run with
+ * `plan_cache_mode = force_custom_plan`, so a prepared statement is planned with its parameters
+ * on every execution like an unnamed one (the help search depends on it: a common word walks the
+ * recent-articles index, a rare one uses the GIN index). A connection's statements go with it
+ * (postgres.js retires connections after 30–60 minutes), and the distinct texts are those the
+ * code builds. Transactions and savepoints get the same treatment.
+ */
+function withNamedStatements<T extends Sql>(sql: T): T {
+  return new Proxy(sql, {
+    get(target, property, receiver) {
+      if (property === "unsafe") {
+        return (query: string, params?: ParameterOrJSON<never>[], queryOptions?: UnsafeQueryOptions) => target.unsafe(query, params, { ...queryOptions, prepare: true });
+      }
+      if (property === "begin" || property === "savepoint") {
+        const original = Reflect.get(target, property, receiver) as (...args: unknown[]) => unknown;
+        return (...args: unknown[]) => {
+          const callback = args.pop() as (scoped: Sql) => unknown;
+          return original.apply(target, [...args, (scoped: Sql) => callback(withNamedStatements(scoped))]);
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
+}
+
 export async function createDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
   const migrationsFolder = options.migrationsFolder ?? defaultMigrationsFolder();
   if (options.url) {
@@ -84,8 +116,11 @@ export async function createDatabase(options: DatabaseOptions = {}): Promise<Dat
       // wait to 20 s by default): requests fail fast with a 503 instead of hanging, and the pool
       // is back within a second of the server.
       backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
+      // Prepared statements are still planned with their parameters on every execution, as
+      // unnamed ones are (see withNamedStatements).
+      connection: { plan_cache_mode: "force_custom_plan" },
     });
-    const db = drizzle(client, { schema, casing: "snake_case", logger: captureLogger() ?? options.logger }) as unknown as Database;
+    const db = drizzle(withNamedStatements(client), { schema, casing: "snake_case", logger: captureLogger() ?? options.logger }) as unknown as Database;
     return {
       db,
       driver: "postgres",
