@@ -1,6 +1,7 @@
-import { useMemo, useState, type DragEvent, type FormEvent, type MouseEvent, type ReactElement } from "react";
-import { Form, Link, useFormAction, useNavigate, useSubmit } from "react-router";
+import { useMemo, useState, type DragEvent, type FormEvent, type ReactElement } from "react";
+import { Form, Link, useFormAction, useSubmit } from "react-router";
 import { HealthBadge } from "./beta-health";
+import { useAppLinkClick } from "./app-links";
 import { dateTimeFormat } from "~/lib/intl";
 import { caseStudyLabels, caseStudyStages, dealStages, lostReasons, stageGate, stageLabels, type CaseStudyStage, type DealStage, type GateItem, type Tone } from "~/modules/beta/model";
 
@@ -111,7 +112,6 @@ const moveOptions = Object.fromEntries(
  */
 export function BetaBoard({ cards }: { cards: BoardCard[] }) {
   const submit = useSubmit();
-  const navigate = useNavigate();
   const action = useFormAction();
   const [dragging, setDragging] = useState<BoardCard | null>(null);
   const [over, setOver] = useState<DealStage | null>(null);
@@ -138,13 +138,7 @@ export function BetaBoard({ cards }: { cards: BoardCard[] }) {
     setDragging(card);
   }
 
-  function onClick(e: MouseEvent<HTMLElement>) {
-    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-    const a = (e.target as HTMLElement).closest?.("a[data-app-link]");
-    if (!a) return;
-    e.preventDefault();
-    void navigate(a.getAttribute("href")!);
-  }
+  const onClick = useAppLinkClick();
 
   function onSubmit(e: FormEvent<HTMLElement>) {
     const form = e.target as HTMLFormElement;
