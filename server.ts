@@ -13,11 +13,12 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import express from "express";
 import { parseEnv } from "./app/lib/env.server";
+import { createAppServer } from "./app/server/http-server";
 
 const mode = process.argv.includes("--worker") ? "worker" : process.argv.includes("--dev") ? "dev" : "serve";
 process.env.NODE_ENV ??= mode === "dev" ? "development" : "production";
@@ -82,6 +83,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   const web = express();
   web.disable("x-powered-by");
+  // The files of public/ in build/client, by path ("/favicon.svg").
+  const publicFiles = new Set<string>();
   let appModule: AppModule;
 
   if (mode === "dev") {
@@ -106,9 +109,10 @@ async function main(): Promise<void> {
       // build/client holds assets/ and the files of public/ (favicon, robots.txt): only those names
       // are looked up on disk; every other request goes straight to the app.
       const clientDir = join(root, "build/client");
-      const publicFiles = new Set(readdirSync(clientDir).filter((name) => name !== "assets").map((name) => `/${name}`));
+      for (const name of readdirSync(clientDir)) if (name !== "assets") publicFiles.add(`/${name}`);
       const publicStatic = express.static(clientDir, { maxAge: "1h", index: false });
       web.use((req, res, next) => (publicFiles.has(req.path) ? publicStatic(req, res, next) : next()));
+      // An asset or public file that is not on disk falls through to the app (its 404 page).
       web.use(appModule.app);
     }
   }
@@ -118,7 +122,9 @@ async function main(): Promise<void> {
   let server: Server | undefined;
   if (mode !== "worker") {
     server = await new Promise<Server>((resolveListen, reject) => {
-      const s = web.listen(config.PORT, config.HOST, () => resolveListen(s));
+      // Static files through `web`; everything else straight to the app (app/server/http-server.ts).
+      const s = mode === "serve" ? createAppServer(appModule.app, { web, isStatic: (path) => path.startsWith("/assets/") || publicFiles.has(path) }) : createServer(web);
+      s.listen(config.PORT, config.HOST, () => resolveListen(s));
       s.on("error", reject);
     });
     const address = server.address();

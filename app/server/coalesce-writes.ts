@@ -21,76 +21,106 @@ import type { NextFunction, Request, Response } from "express";
  */
 export function coalesceWrites(maxBuffered = 64 * 1024) {
   return (_req: Request, res: Response, next: NextFunction) => {
-    const write = res.write as (chunk: Buffer, cb?: (error?: Error | null) => void) => boolean;
-    const end = res.end;
-    const resFlush = res as Response & { flush?: () => void };
-    const flushDownstream = typeof resFlush.flush === "function" ? resFlush.flush.bind(res) : undefined;
-    let parts: Buffer[] = [];
-    let size = 0;
-    let scheduled: NodeJS.Immediate | undefined;
-    let flushWanted = false;
-
-    const drain = (cb?: (error?: Error | null) => void): boolean => {
-      if (scheduled) {
-        clearImmediate(scheduled);
-        scheduled = undefined;
-      }
-      let ok = true;
-      if (size > 0) {
-        const chunk = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
-        parts = [];
-        size = 0;
-        ok = write.call(res, chunk, cb);
-      } else if (cb) {
-        ok = write.call(res, Buffer.alloc(0), cb);
-      }
-      if (flushWanted) {
-        flushWanted = false;
-        flushDownstream?.();
-      }
-      return ok;
+    const target = res as CoalescingResponse;
+    const flush: unknown = target.flush;
+    target[state] = {
+      maxBuffered,
+      write: res.write as WriteFunction,
+      end: res.end as EndFunction,
+      flush: typeof flush === "function" ? (flush as () => void) : undefined,
+      parts: [],
+      size: 0,
+      scheduled: undefined,
+      flushWanted: false,
     };
-    const schedule = () => {
-      scheduled ??= setImmediate(() => {
-        scheduled = undefined;
-        if (!res.writableEnded && !res.destroyed) drain();
-      });
-    };
-
-    res.write = function (this: Response, chunk: unknown, encodingOrCb?: unknown, maybeCb?: unknown): boolean {
-      const cb = (typeof encodingOrCb === "function" ? encodingOrCb : maybeCb) as ((error?: Error | null) => void) | undefined;
-      const encoding = typeof encodingOrCb === "string" ? (encodingOrCb as BufferEncoding) : undefined;
-      if (res.writableEnded || res.destroyed) return (write as (...a: unknown[]) => boolean).call(res, chunk, encodingOrCb, maybeCb);
-      const buffer = typeof chunk === "string" ? Buffer.from(chunk, encoding) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-      if (buffer.length > 0) {
-        parts.push(buffer);
-        size += buffer.length;
-      }
-      if (cb || size >= maxBuffered) return drain(cb);
-      schedule();
-      // Buffered (at most maxBuffered bytes): the real write at that bound reports backpressure.
-      return true;
-    } as Response["write"];
-
-    if (flushDownstream) {
-      resFlush.flush = () => {
-        flushWanted = true;
-        if (size === 0 && !scheduled) {
-          flushWanted = false;
-          flushDownstream();
-        }
-      };
-    }
-
-    res.end = function (this: Response, ...args: unknown[]) {
-      if (size > 0 || scheduled) {
-        // Hand the buffered part on first; end() then carries the last chunk, if any.
-        flushWanted = false;
-        drain();
-      }
-      return (end as (...a: unknown[]) => Response).apply(res, args);
-    } as Response["end"];
-
+    // The same three functions for every response, its state on the response itself: a closure
+    // per response, assigned to it, kept every response's objects alive through the next
+    // young-generation GCs (docs/performance.md, "Express and the GC tail").
+    res.write = coalescedWrite as Response["write"];
+    res.end = coalescedEnd as Response["end"];
+    if (typeof flush === "function") target.flush = coalescedFlush;
     next();
   };
+}
+
+type WriteFunction = (this: Response, chunk: unknown, encodingOrCb?: unknown, maybeCb?: unknown) => boolean;
+type EndFunction = (this: Response, ...args: unknown[]) => Response;
+type Callback = (error?: Error | null) => void;
+
+const state = Symbol("coalesceWrites");
+
+interface CoalesceState {
+  maxBuffered: number;
+  /** The response's own write/end/flush (compression's, when it is mounted before). */
+  write: WriteFunction;
+  end: EndFunction;
+  flush: (() => void) | undefined;
+  parts: Buffer[];
+  size: number;
+  scheduled: NodeJS.Immediate | undefined;
+  flushWanted: boolean;
+}
+
+type CoalescingResponse = Response & { flush?: () => void; [state]: CoalesceState };
+
+function drain(res: CoalescingResponse, cb?: Callback): boolean {
+  const s = res[state];
+  if (s.scheduled) {
+    clearImmediate(s.scheduled);
+    s.scheduled = undefined;
+  }
+  let ok = true;
+  if (s.size > 0) {
+    const chunk = s.parts.length === 1 ? s.parts[0]! : Buffer.concat(s.parts, s.size);
+    s.parts = [];
+    s.size = 0;
+    ok = s.write.call(res, chunk, cb);
+  } else if (cb) {
+    ok = s.write.call(res, Buffer.alloc(0), cb);
+  }
+  if (s.flushWanted) {
+    s.flushWanted = false;
+    s.flush?.call(res);
+  }
+  return ok;
+}
+
+function drainScheduled(res: CoalescingResponse): void {
+  res[state].scheduled = undefined;
+  if (!res.writableEnded && !res.destroyed) drain(res);
+}
+
+function coalescedWrite(this: CoalescingResponse, chunk: unknown, encodingOrCb?: unknown, maybeCb?: unknown): boolean {
+  const s = this[state];
+  const cb = (typeof encodingOrCb === "function" ? encodingOrCb : maybeCb) as Callback | undefined;
+  const encoding = typeof encodingOrCb === "string" ? (encodingOrCb as BufferEncoding) : undefined;
+  if (this.writableEnded || this.destroyed) return s.write.call(this, chunk, encodingOrCb, maybeCb);
+  const buffer = typeof chunk === "string" ? Buffer.from(chunk, encoding) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+  if (buffer.length > 0) {
+    s.parts.push(buffer);
+    s.size += buffer.length;
+  }
+  if (cb || s.size >= s.maxBuffered) return drain(this, cb);
+  s.scheduled ??= setImmediate(drainScheduled, this);
+  // Buffered (at most maxBuffered bytes): the real write at that bound reports backpressure.
+  return true;
+}
+
+function coalescedFlush(this: CoalescingResponse): void {
+  const s = this[state];
+  s.flushWanted = true;
+  if (s.size === 0 && !s.scheduled) {
+    s.flushWanted = false;
+    s.flush?.call(this);
+  }
+}
+
+function coalescedEnd(this: CoalescingResponse, ...args: unknown[]): Response {
+  const s = this[state];
+  if (s.size > 0 || s.scheduled) {
+    // Hand the buffered part on first; end() then carries the last chunk, if any.
+    s.flushWanted = false;
+    drain(this);
+  }
+  return s.end.apply(this, args);
 }

@@ -116,4 +116,21 @@ describe("coalesceWrites", () => {
     expect(Buffer.concat(withCb.chunks).toString()).toBe("abc");
     expect(called).toBe(true);
   });
+
+  it("gives every response the same write/end/flush functions, its state kept on the response", async () => {
+    // A closure per response, assigned to it, kept each response's objects alive through V8's
+    // young-generation GCs (docs/performance.md, "Express and the GC tail").
+    const seen: { write: unknown; end: unknown; flush: unknown }[] = [];
+    const { port } = await start((res) => {
+      seen.push({ write: res.write, end: res.end, flush: (res as Response & { flush?: () => void }).flush });
+      res.type("text/plain").send("ok");
+    });
+    await get(port, { "accept-encoding": "gzip" });
+    await get(port, { "accept-encoding": "gzip" });
+    expect(seen).toHaveLength(2);
+    expect(seen[0]!.write).toBe(seen[1]!.write);
+    expect(seen[0]!.end).toBe(seen[1]!.end);
+    expect(typeof seen[0]!.flush).toBe("function");
+    expect(seen[0]!.flush).toBe(seen[1]!.flush);
+  });
 });
