@@ -1,10 +1,10 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { appendFileSync, mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { PGlite } from "@electric-sql/pglite";
 import type { ParameterOrJSON, Sql, UnsafeQueryOptions } from "postgres";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { PgDatabase, PgDialect, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -181,6 +181,29 @@ async function pingWith(db: Database, timeoutMs: number): Promise<boolean> {
 export function rowsOf<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/**
+ * A raw statement built once (per database) and run with new values each time: `build` writes it
+ * with `sql.placeholder(name)` where values go, and the function returned runs it with
+ * `{ name: value }` and answers its rows. For a long statement composed of many `sql` fragments
+ * (the help search's), Drizzle's query building is most of its JavaScript cost and allocation —
+ * ~65 KB per search, rebuilt on every call (docs/performance.md, "Express and the GC tail").
+ * It is the same prepared query Drizzle runs for `db.execute()`: logged (the bench capture),
+ * a named statement on postgres.js, planned per execution.
+ */
+export function compiledStatement<T>(build: () => SQL): (database: Database, values: Record<string, unknown>) => Promise<T[]> {
+  const perSession = new WeakMap<object, { execute(values: Record<string, unknown>): Promise<unknown> }>();
+  return async (database, values) => {
+    const session = database._.session;
+    let prepared = perSession.get(session);
+    if (!prepared) {
+      const dialect = (database as unknown as { dialect: PgDialect }).dialect;
+      prepared = session.prepareQuery(dialect.sqlToQuery(build()), undefined, undefined, false);
+      perSession.set(session, prepared);
+    }
+    return rowsOf<T>(await prepared.execute(values));
+  };
 }
 
 export { schema };

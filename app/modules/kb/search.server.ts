@@ -5,6 +5,7 @@
  * articles ranks a bounded candidate set (title matches first) and reports "1,000+".
  */
 import { sql, type SQL } from "drizzle-orm";
+import { compiledStatement } from "../../../db/client";
 import { db, rowsOf } from "~/lib/db.server";
 import { articlePath, HELP_DEFAULT_LOCALE } from "./locales";
 import { searchConfigFor } from "./translations.server";
@@ -53,6 +54,11 @@ function visibilityArray(reader: KbReader) {
   return sql`array[${sql.join(readableVisibilities(reader).map((v) => sql`${v}`), sql`, `)}]::kb_visibility[]`;
 }
 
+/** The same array as placeholders v0, v1, … (a compiled statement's shape: how many there are). */
+function visibilityPlaceholders(count: number) {
+  return sql`array[${sql.join(Array.from({ length: count }, (_, i) => sql.placeholder(`v${i}`)), sql`, `)}]::kb_visibility[]`;
+}
+
 /**
  * The most results a search reports and pages through (100 pages of 10, the pager's limit). A
  * search matching more reports "1,000+" and ranks a bounded candidate set instead of every match:
@@ -82,33 +88,35 @@ interface MatchSource {
   where: SQL;
 }
 
-function articleSource(query: string, fallbackFor?: string): MatchSource {
+// The sources are written with placeholders — q (the query), locale, config (the locale's text
+// search configuration) — so that a search statement is built once per shape (pageStatement).
+function articleSource(fallback: boolean): MatchSource {
   return {
-    fallback: fallbackFor ? 1 : 0,
-    query: sql`websearch_to_tsquery('english', ${query})`,
+    fallback: fallback ? 1 : 0,
+    query: sql`websearch_to_tsquery('english', ${sql.placeholder("q")})`,
     from: sql`kb_articles a`,
     vector: sql`a.search_vector`,
     titleVector: sql`a.title_vector`,
     updatedAt: sql`a.updated_at`,
     tieBreak: sql`a.id`,
     tid: sql`null::uuid`,
-    where: fallbackFor
-      ? sql`not exists (select 1 from kb_article_translations x where x.article_id = a.id and x.locale = ${fallbackFor})`
+    where: fallback
+      ? sql`not exists (select 1 from kb_article_translations x where x.article_id = a.id and x.locale = ${sql.placeholder("locale")})`
       : sql`true`,
   };
 }
 
-function translationSource(query: string, locale: string, config: string): MatchSource {
+function translationSource(): MatchSource {
   return {
     fallback: 0,
-    query: sql`websearch_to_tsquery(${config}::regconfig, ${query})`,
+    query: sql`websearch_to_tsquery(${sql.placeholder("config")}::regconfig, ${sql.placeholder("q")})`,
     from: sql`kb_article_translations t join kb_articles a on a.id = t.article_id`,
     vector: sql`t.search_vector`,
     titleVector: sql`t.title_vector`,
     updatedAt: sql`t.updated_at`,
     tieBreak: sql`t.id`,
     tid: sql`t.id`,
-    where: sql`t.locale = ${locale}`,
+    where: sql`t.locale = ${sql.placeholder("locale")}`,
   };
 }
 
@@ -167,14 +175,12 @@ interface PageRow {
 /**
  * One page of ranked hits from the given sources, in one statement: candidates, their order
  * (hits in the reader's language first, then by rank, newest, id), the page, its snippets, and
- * the capped total — on a row of its own when the page is past the end.
+ * the capped total — on a row of its own when the page is past the end. Placeholders: those of
+ * the sources, v0… (the readable visibilities), limit and offset.
  */
-async function rankedPage(reader: KbReader, query: string, sources: MatchSource[], locale: string, page: number, pageSize: number): Promise<SearchResult> {
-  const vis = visibilityArray(reader);
-  const offset = (page - 1) * pageSize;
-  const limit = Math.max(0, Math.min(pageSize, SEARCH_RESULT_CAP - offset));
-  const rows = rowsOf<PageRow>(
-    await db().execute(sql`
+function pageStatement(sources: MatchSource[], visibilities: number): SQL {
+  const vis = visibilityPlaceholders(visibilities);
+  return sql`
       with ${sql.join(
         sources.map((s, i) => sourceCandidates(s, i, vis)),
         sql`,`,
@@ -185,7 +191,7 @@ async function rankedPage(reader: KbReader, query: string, sources: MatchSource[
           sql` union all `,
         )}) candidates
         order by fallback, rank desc, updated_at desc, id
-        limit ${limit} offset ${offset}
+        limit ${sql.placeholder("limit")} offset ${sql.placeholder("offset")}
       ),
       totals as (select ${sql.join(
         sources.map((_, i) => sql`(select n from ${sql.raw(`s${i}_total`)})`),
@@ -207,8 +213,38 @@ async function rankedPage(reader: KbReader, query: string, sources: MatchSource[
         left join kb_categories c on c.id = a.category_id
       ) hit on true
       order by hit.fallback, hit.rank desc, hit.updated_at desc, hit.id
-    `),
-  );
+    `;
+}
+
+/**
+ * The search statement of each shape — the default language or a translation locale, and how many
+ * visibilities the reader may read — built once and run with the search's values (Drizzle's
+ * building of this long statement was most of a search's JavaScript: compiledStatement).
+ */
+const pageStatements = new Map<string, (database: ReturnType<typeof db>, values: Record<string, unknown>) => Promise<PageRow[]>>();
+
+function runPage(translated: boolean, visibilities: number, values: Record<string, unknown>): Promise<PageRow[]> {
+  const key = `${translated ? "translation" : "default"}:${visibilities}`;
+  let run = pageStatements.get(key);
+  if (!run) {
+    run = compiledStatement<PageRow>(() => pageStatement(translated ? [translationSource(), articleSource(true)] : [articleSource(false)], visibilities));
+    pageStatements.set(key, run);
+  }
+  return run(db(), values);
+}
+
+async function rankedPage(reader: KbReader, query: string, locale: string, page: number, pageSize: number): Promise<SearchResult> {
+  const visibilities = readableVisibilities(reader);
+  const offset = (page - 1) * pageSize;
+  const limit = Math.max(0, Math.min(pageSize, SEARCH_RESULT_CAP - offset));
+  const translated = locale !== HELP_DEFAULT_LOCALE;
+  const values: Record<string, unknown> = { q: query, limit, offset };
+  visibilities.forEach((v, i) => (values[`v${i}`] = v));
+  if (translated) {
+    values.locale = locale;
+    values.config = await searchConfigFor(locale);
+  }
+  const rows = await runPage(translated, visibilities.length, values);
   const count = Number(rows[0]?.total ?? 0);
   return {
     query,
@@ -247,11 +283,7 @@ export async function searchArticles(reader: KbReader, rawQuery: string, options
   const page = Math.max(1, options.page ?? 1);
   const locale = options.locale ?? HELP_DEFAULT_LOCALE;
   if (!query) return { query, total: 0, totalIsCapped: false, hits: [], page, pageSize };
-  const sources =
-    locale === HELP_DEFAULT_LOCALE
-      ? [articleSource(query)]
-      : [translationSource(query, locale, await searchConfigFor(locale)), articleSource(query, locale)];
-  return rankedPage(reader, query, sources, locale, page, pageSize);
+  return rankedPage(reader, query, locale, page, pageSize);
 }
 
 /**
