@@ -109,6 +109,18 @@ describe.runIf(hasBrowser())("help center (Chromium)", () => {
     const hit = page.getByRole("link", { name: "Wo kann ich Rechnungen und Quittungen herunterladen?" });
     await expect.poll(() => hit.count()).toBe(1);
     await screenshot(page, "help-search-german");
+    // The results of a loaded page are server-built markup outside the hydration data: once
+    // hydrated, a click on one navigates in the app, and going back shows them again.
+    await page.waitForLoadState("networkidle");
+    const documents: string[] = [];
+    page.on("request", (r) => void (r.resourceType() === "document" && documents.push(r.url())));
+    await hit.click();
+    await page.waitForURL("**/help/articles/rechnungen-herunterladen**");
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Wo kann ich Rechnungen und Quittungen herunterladen?");
+    await page.goBack();
+    await page.waitForURL("**/help/search?q=Rechnungen");
+    await expect.poll(() => hit.count()).toBe(1);
+    expect(documents).toEqual([]);
 
     // No German version yet: the English text with a notice.
     await page.goto("/help/articles/csv-export-fails");

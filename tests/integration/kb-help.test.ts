@@ -77,9 +77,10 @@ describe("visibility by role", () => {
         .sort();
     expect(await category(null)).toEqual(["pay-invoice"]);
     expect(await category(agent)).toEqual(["customer-pricing", "internal-refunds", "pay-invoice"]);
-    const search = async (as: SignedIn | null, q: string) => (await call(searchLoader, getRequest(`/help/search?q=${encodeURIComponent(q)}`, as))).data as { total: number; hits: { href: string }[] };
+    const search = async (as: SignedIn | null, q: string) => (await call(searchLoader, getRequest(`/help/search?q=${encodeURIComponent(q)}`, as))).data as { total: number; resultsHtml: string };
+    const hrefs = (html: string) => [...html.matchAll(/<a href="([^"]+)"/g)].map((m) => m[1]);
     expect((await search(null, "pricing")).total).toBe(0);
-    expect((await search(customer, "pricing")).hits.map((h) => h.href)).toEqual(["/help/articles/customer-pricing"]);
+    expect(hrefs((await search(customer, "pricing")).resultsHtml)).toEqual(["/help/articles/customer-pricing"]);
     expect((await search(customer, "refunds")).total).toBe(0);
     expect((await search(agent, "refunds")).total).toBe(1);
     const suggest = async (as: SignedIn | null) =>
@@ -307,7 +308,11 @@ describe("hostile input", () => {
     expect(data.html).not.toContain("evil.test/x.png\"");
     const search = await call(searchLoader, getRequest(`/help/search?q=${encodeURIComponent(payload)}`));
     expect(search.status).toBe(200);
-    for (const hit of (search.data as { hits: { snippetHtml: string }[] }).hits) expect(hit.snippetHtml.replace(/<\/?mark>/g, "")).not.toMatch(/<[a-z/!]/i);
+    const found = await call(searchLoader, getRequest("/help/search?q=title"));
+    const resultsHtml = (found.data as { resultsHtml: string }).resultsHtml;
+    expect(resultsHtml).toContain("&lt;script&gt;alert(2)&lt;/script&gt; title</a>");
+    // Only the list's own elements: the payload in the title and snippet is text.
+    expect(resultsHtml.replace(/<\/?(li|h2|a|p|span|mark)\b[^>]*>/g, "")).not.toMatch(/<[a-z/!]/i);
     await call(articleAction, postForm(`/help/articles/${row!.slug}`, { intent: "vote", helpful: "no", comment: payload }, customer), { slug: row!.slug });
     const edit = await call(editLoader, getRequest(`/desk/kb/articles/${row!.id}`, agent), { id: row!.id });
     expect((edit.data as { comments: { comment: string }[] }).comments[0]!.comment).toBe(payload);

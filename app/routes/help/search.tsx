@@ -3,12 +3,13 @@ import { z } from "zod";
 import type { Route } from "./+types/search";
 import { KbSearchForm } from "~/components/kb-search-form";
 import { HelpLanguageSwitcher } from "~/components/help-language";
-import { localeName } from "~/modules/kb/locales";
 import { helpLanguage } from "~/modules/kb/translations.server";
 import { didYouMean, searchArticles } from "~/modules/kb/search.server";
 import { logSearch } from "~/modules/kb/search-log.server";
 import { readerOf } from "~/modules/kb/reader.server";
 import { useAppLinkClick } from "~/components/app-links";
+import { searchResultsHtml } from "~/modules/kb/search-results-html.server";
+import { useDocumentHtml, withDocumentHtml } from "~/lib/document-html";
 
 export const meta: Route.MetaFunction = ({ data }) => [
   { title: data?.query ? `“${data.query}” · Help center search` : "Search · Help center" },
@@ -31,19 +32,35 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   // Queued, not awaited: written in batches off the response's path (search-log.server.ts).
   if (q && page === 1) logSearch(reader, q, result.total);
   const suggestion = q && result.total === 0 ? await didYouMean(reader, q, language.locale) : null;
-  // Only what the page renders goes into the document's (and .data's) serialized loader data.
-  const hits = result.hits.map((h) => ({ href: h.href, title: h.title, locale: h.locale, categoryName: h.categoryName, snippetHtml: h.snippetHtml }));
+  // The results are one server-built string (search-results-html.server.ts), which a document
+  // render keeps out of the serialized loader data (withDocumentHtml): only .data requests carry it.
   return data(
-    { query: result.query, total: result.total, totalIsCapped: result.totalIsCapped, page: result.page, pageSize: result.pageSize, hits, locale: language.locale, suggestion, isCustomer: reader?.role === "customer", signedIn: !!reader },
+    withDocumentHtml(
+      context,
+      {
+        query: result.query,
+        total: result.total,
+        totalIsCapped: result.totalIsCapped,
+        page: result.page,
+        pageSize: result.pageSize,
+        hitCount: result.hits.length,
+        locale: language.locale,
+        suggestion,
+        isCustomer: reader?.role === "customer",
+        signedIn: !!reader,
+      },
+      { resultsHtml: searchResultsHtml(result.hits, language.locale) },
+    ),
     { headers: language.headers },
   );
 }
 
 export default function HelpSearch({ loaderData }: Route.ComponentProps) {
-  const { query, hits, total, totalIsCapped, page, pageSize, suggestion, isCustomer, signedIn, locale } = loaderData;
+  const { query, hitCount, total, totalIsCapped, page, pageSize, suggestion, isCustomer, signedIn, locale } = loaderData;
+  const resultsHtml = useDocumentHtml(loaderData, "resultsHtml", "kb-results");
   const pages = Math.ceil(total / pageSize);
   const pageLink = (p: number) => `/help/search?${new URLSearchParams({ q: query, page: String(p) })}`;
-  // The results, the suggestion and the pager are plain anchors with one delegated click handler
+  // The results (server-built markup), the suggestion and the pager are plain anchors with one delegated click handler
   // (useAppLinkClick): a <Link> resolves its path with hooks on every server render. A plain
   // click navigates in the app, modified clicks are the browser's; data-discover="true" lets
   // React Router discover the target route ahead, as it does for a <Link>.
@@ -85,26 +102,9 @@ export default function HelpSearch({ loaderData }: Route.ComponentProps) {
           ) : null}
         </div>
       ) : null}
-      {hits.length ? (
-        <ol className="kb-results" start={(page - 1) * pageSize + 1} onClick={onAppLinkClick}>
-          {hits.map((hit) => (
-            <li key={hit.href} className="kb-result">
-              <h2>
-                <a href={hit.href} hrefLang={hit.locale} lang={hit.locale} data-app-link="" data-discover="true">
-                  {hit.title}
-                </a>
-              </h2>
-              {hit.locale !== locale ? (
-                <p className="small">
-                  <span className="badge">{`In ${localeName(hit.locale)}: not yet available in ${localeName(locale)}`}</span>
-                </p>
-              ) : null}
-              {hit.categoryName ? <p className="muted small">{hit.categoryName}</p> : null}
-              {/* Escaped on the server; only <mark> elements are added (search-text.ts). */}
-              <p className="kb-snippet" dangerouslySetInnerHTML={{ __html: hit.snippetHtml }} />
-            </li>
-          ))}
-        </ol>
+      {hitCount ? (
+        // Escaped on the server; snippets add only <mark> elements (search-results-html.server.ts).
+        <ol id="kb-results" className="kb-results" start={(page - 1) * pageSize + 1} onClick={onAppLinkClick} dangerouslySetInnerHTML={{ __html: resultsHtml }} />
       ) : null}
       {pages > 1 ? (
         <nav aria-label="Result pages" className="pager" onClick={onAppLinkClick}>
