@@ -12,18 +12,24 @@
  *
  * partialManifestContext() hands ServerRouter a context whose manifest holds exactly the routes
  * that partial manifest would hold — worked out once per parent path and matched routes, with
- * React Router's own matchRoutes over the same tree — and no precomputed branches (they belong
- * to the whole tree; the few routes left are flattened in microseconds). What the page renders
- * and sends is unchanged: the same matches, links and window.__reactRouterManifest.
+ * React Router's own matchRoutes over the same tree — and the ranked branches of that cut tree,
+ * also worked out once (branchesOf). What the page renders and sends is unchanged: the same
+ * matches, links and window.__reactRouterManifest.
  */
-import { matchRoutes, type EntryContext, type RouteObject } from "react-router";
+import { createStaticHandler, matchRoutes, type EntryContext, type RouteObject } from "react-router";
 
 type ManifestRoutes = EntryContext["manifest"]["routes"];
 
 /** Distinct parent paths and matched routes cached per manifest (a long-running process sees a bounded set). */
 const MAX_CACHED = 1000;
 
-const perManifest = new WeakMap<ManifestRoutes, { tree: RouteObject[]; subsets: Map<string, ManifestRoutes> }>();
+interface Subset {
+  routes: ManifestRoutes;
+  /** React Router's ranked branches of the subset's tree, path matchers compiled (see below). */
+  branches: EntryContext["branches"];
+}
+
+const perManifest = new WeakMap<ManifestRoutes, { tree: RouteObject[]; subsets: Map<string, Subset> }>();
 
 /** The route tree of a manifest: ids, paths and nesting only (all that matching reads). */
 function treeOf(routes: ManifestRoutes): RouteObject[] {
@@ -85,11 +91,23 @@ export function partialManifestContext(context: EntryContext): EntryContext {
   const entry = entryFor(routes);
   let subset = entry.subsets.get(key);
   if (!subset) {
-    subset = {};
-      for (const id of partialRouteIds(routes, location.pathname, matchedIds, basename ?? "/")) subset[id] = routes[id];
+    const cut: ManifestRoutes = {};
+    for (const id of partialRouteIds(routes, location.pathname, matchedIds, basename ?? "/")) cut[id] = routes[id];
+    subset = { routes: cut, branches: branchesOf(cut) };
     if (entry.subsets.size >= MAX_CACHED) entry.subsets.delete(entry.subsets.keys().next().value!);
     entry.subsets.set(key, subset);
   }
-  // `branches` are React Router's ranked branches of the whole tree; without them it ranks the subset.
-  return { ...context, manifest: { ...context.manifest, routes: subset }, branches: undefined as unknown as EntryContext["branches"] };
+  return { ...context, manifest: { ...context.manifest, routes: subset.routes }, branches: subset.branches };
+}
+
+/**
+ * The ranked branches of a (cut) manifest's tree, as React Router's server keeps them for the
+ * whole tree: <Scripts> matches each parent path against them (getPartialManifest). Without them
+ * it flattens, ranks and compiles a path regex for every branch on every render (~40 KB of
+ * allocation per page). A static handler over the subset's tree computes them once; only route
+ * ids are read from the matches, and the tree has the manifest's ids.
+ */
+function branchesOf(routes: ManifestRoutes): EntryContext["branches"] {
+  const handler = createStaticHandler(treeOf(routes)) as unknown as { _internalRouteBranches?: EntryContext["branches"] };
+  return handler._internalRouteBranches ?? (undefined as unknown as EntryContext["branches"]);
 }
