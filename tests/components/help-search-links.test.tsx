@@ -2,6 +2,7 @@ import { fireEvent, render, screen } from "@testing-library/react";
 import { createRoutesStub } from "react-router";
 import { describe, expect, it } from "vitest";
 import HelpSearch from "~/routes/help/search";
+import { searchResultsHtml, type ResultItem } from "~/modules/kb/search-results-html.server";
 
 // The search page's results, "did you mean" and pager are plain anchors with one delegated click
 // handler: a plain click still navigates inside the app (as <Link> did), a modified click is the
@@ -14,6 +15,9 @@ const hit = (n: number, locale = "en") => ({
   categoryName: n === 1 ? "Billing" : null,
   snippetHtml: `About <mark>quasar</mark> ${n}`,
 });
+
+/** The loader's results as a .data response carries them: the server-built list and its length. */
+const results = (hits: ResultItem[]) => ({ hitCount: hits.length, resultsHtml: searchResultsHtml(hits, "en") });
 
 const base = { query: "quasar", total: 12, totalIsCapped: false, page: 1, pageSize: 10, locale: "en", suggestion: null, isCustomer: false, signedIn: false };
 
@@ -30,7 +34,7 @@ const plainClick = () => new MouseEvent("click", { bubbles: true, cancelable: tr
 
 describe("help search page links", () => {
   it("renders results, their language and the pager as plain in-app links", async () => {
-    renderSearch({ ...base, hits: [hit(1), hit(2, "de")] });
+    renderSearch({ ...base, ...results([hit(1), hit(2, "de")]) });
     const first = await screen.findByRole("link", { name: "Article 1" });
     expect(first.getAttribute("href")).toBe("/help/articles/article-1");
     expect(first.getAttribute("hreflang")).toBe("en");
@@ -45,7 +49,7 @@ describe("help search page links", () => {
   });
 
   it("navigates in the app on a plain click of a result", async () => {
-    renderSearch({ ...base, hits: [hit(1)] });
+    renderSearch({ ...base, ...results([hit(1)]) });
     const link = await screen.findByRole("link", { name: "Article 1" });
     const event = plainClick();
     fireEvent(link, event);
@@ -54,7 +58,7 @@ describe("help search page links", () => {
   });
 
   it("pages and follows 'did you mean' in the app", async () => {
-    renderSearch({ ...base, total: 0, hits: [], suggestion: "quasars" });
+    renderSearch({ ...base, total: 0, ...results([]), suggestion: "quasars" });
     const suggestion = await screen.findByRole("link", { name: "quasars" });
     expect(suggestion.getAttribute("href")).toBe("/help/search?q=quasars");
     expect(suggestion.closest("p")!.textContent).toBe("Did you mean quasars?");
@@ -72,7 +76,7 @@ describe("help search page links", () => {
         HydrateFallback: () => null,
         loader: ({ request }: { request: Request }) => {
           seen.push(new URL(request.url).search);
-          return { ...base, hits: [hit(1)] };
+          return { ...base, ...results([hit(1)]) };
         },
       },
     ]);
@@ -95,7 +99,7 @@ describe("help search page links", () => {
   });
 
   it("leaves a modified click to the browser", async () => {
-    renderSearch({ ...base, hits: [hit(1)] });
+    renderSearch({ ...base, ...results([hit(1)]) });
     const link = await screen.findByRole("link", { name: "Article 1" });
     const event = new MouseEvent("click", { bubbles: true, cancelable: true, button: 0, metaKey: true });
     let leftToBrowser: boolean | undefined;

@@ -17,6 +17,7 @@ import { createKbArticle, createKbCategory } from "../../db/seed/kb";
 import { createKbTranslation } from "../../db/seed/kb-translations";
 import { createOrganization, createUser } from "../support/factories";
 import { call, getRequest, postForm, signInAs, type SignedIn } from "../support/requests";
+import { resultsOf } from "../support/kb-results";
 
 let customer: SignedIn, agent: SignedIn, sales: SignedIn;
 let invoiceId: string, pricingId: string, internalId: string, untranslatedId: string;
@@ -162,22 +163,22 @@ describe("lists and search in the reader's language", () => {
     const [row] = await db().select({ config: kbArticleTranslations.searchConfig }).from(kbArticleTranslations).where(eq(kbArticleTranslations.slug, "rechnungen-herunterladen"));
     expect(row?.config).toBe("german");
     const res = await call(searchLoader, getRequest("/help/search?q=Rechnungen&lang=de"));
-    const d = res.data as { total: number; hits: { title: string; href: string; locale: string; snippetHtml: string }[] };
-    expect(d.hits.map((h) => h.href)).toEqual(["/help/articles/rechnungen-herunterladen?lang=de"]);
-    expect(d.hits[0]!.snippetHtml).toContain("<mark>Rechnung</mark>");
+    const hits = resultsOf(res.data);
+    expect(hits.map((h) => h.href)).toEqual(["/help/articles/rechnungen-herunterladen?lang=de"]);
+    expect(hits[0]!.snippetHtml).toContain("<mark>Rechnung</mark>");
     // The english configuration would not have matched the German word form.
     const english = (await call(searchLoader, getRequest("/help/search?q=Rechnungen&lang=en"))).data as { total: number };
     expect(english.total).toBe(0);
   });
 
   it("falls back to default-language results for articles without a translation", async () => {
-    const d = (await call(searchLoader, getRequest("/help/search?q=seats", null, { "accept-language": "de" }))).data as { hits: { href: string; locale: string }[] };
-    expect(d.hits).toEqual([expect.objectContaining({ href: "/help/articles/change-seats", locale: "en" })]);
+    const hits = resultsOf((await call(searchLoader, getRequest("/help/search?q=seats", null, { "accept-language": "de" }))).data);
+    expect(hits).toEqual([expect.objectContaining({ href: "/help/articles/change-seats", locale: "en" })]);
   });
 
   it("never shows a translation of an article the reader may not see", async () => {
     const search = async (as: SignedIn | null) =>
-      ((await call(searchLoader, getRequest("/help/search?q=Rechnung&lang=de", as))).data as { hits: { href: string }[] }).hits.map((h) => h.href).sort();
+      resultsOf((await call(searchLoader, getRequest("/help/search?q=Rechnung&lang=de", as))).data).map((h) => h.href).sort();
     expect(await search(null)).toEqual(["/help/articles/rechnungen-herunterladen?lang=de"]);
     expect(await search(customer)).toEqual(["/help/articles/kundenpreise?lang=de", "/help/articles/rechnungen-herunterladen?lang=de"]);
     expect(await search(agent)).toEqual(["/help/articles/erstattungen-intern?lang=de", "/help/articles/kundenpreise?lang=de", "/help/articles/rechnungen-herunterladen?lang=de"]);
@@ -244,8 +245,8 @@ describe("authoring translations", () => {
     const twice = await call(translationAction, postForm(path(untranslatedId, "de"), { title: "Doppelt", body: "Doppelt." }, agent), { id: untranslatedId, locale: "de" });
     expect(twice.status).toBe(409);
     // Readers get it now: German search and the article at its new slug.
-    const hit = (await call(searchLoader, getRequest("/help/search?q=monatlich&lang=de"))).data as { hits: { href: string }[] };
-    expect(hit.hits.map((h) => h.href)).toEqual(["/help/articles/plaetze-aendern?lang=de"]);
+    const hit = resultsOf((await call(searchLoader, getRequest("/help/search?q=monatlich&lang=de"))).data);
+    expect(hit.map((h) => h.href)).toEqual(["/help/articles/plaetze-aendern?lang=de"]);
     // Deleting sends German readers back to the original with the notice.
     const deleted = await call(translationAction, postForm(path(untranslatedId, "de"), { intent: "delete" }, agent), { id: untranslatedId, locale: "de" });
     expect(deleted.status).toBe(302);
