@@ -1,6 +1,6 @@
 import "react-router";
 import { randomBytes, randomUUID } from "node:crypto";
-import { createRequestHandler } from "@react-router/express";
+import { createRequestHandler } from "./react-router-handler";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { ServerBuild } from "react-router";

@@ -1,7 +1,7 @@
 /**
  * A running HTTP server for the API on an ephemeral loopback port, so API tests call it over
  * HTTP — with the typed client, exactly as a customer's script would. It is React Router's
- * express request handler (@react-router/express, as in app/server/app.ts) over the API routes
+ * express request handler (app/server/react-router-handler.ts, as in app/server/app.ts) over the API routes
  * of app/routes.ts, with the same load context (resolveRequestContext) and the same
  * cross-site check (app/server/security.ts) as production.
  *
@@ -11,12 +11,12 @@
  */
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import { createRequestHandler } from "@react-router/express";
 import express from "express";
 import type { ServerBuild } from "react-router";
 import { env } from "~/lib/env.server";
 import { resolveRequestContext } from "~/modules/auth/request-context.server";
 import routeConfig from "~/routes";
+import { createRequestHandler } from "~/server/react-router-handler";
 import { isCrossSiteRequest } from "~/server/security";
 
 interface ConfigRoute {
