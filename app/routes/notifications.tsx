@@ -17,9 +17,8 @@ import {
 
 export const meta: Route.MetaFunction = () => [{ title: "Notifications · Support Portal" }];
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  const user = requirePermission(request, context, "read:notifications:own");
-  const url = new URL(request.url);
+export async function loader({ url, context }: Route.LoaderArgs) {
+  const user = requirePermission(url, context, "read:notifications:own");
   const unreadOnly = url.searchParams.get("show") === "unread";
   const before = parseNotificationCursor(url.searchParams.get("before"));
   const [page, unread] = await Promise.all([listNotifications(user.id, { unreadOnly, before }), unreadNotificationCount(user.id)]);
@@ -39,8 +38,8 @@ function readable(text: string): string {
 }
 
 /** Back to the list the person was on (only ?show=unread is kept; nothing else is echoed). */
-function backTo(request: Request): string {
-  return new URL(request.url).searchParams.get("show") === "unread" ? "/notifications?show=unread" : "/notifications";
+function backTo(url: URL): string {
+  return url.searchParams.get("show") === "unread" ? "/notifications?show=unread" : "/notifications";
 }
 
 const actionSchema = z.discriminatedUnion("intent", [
@@ -49,8 +48,8 @@ const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("read-all") }),
 ]);
 
-export async function action({ request, context }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "read:notifications:own");
+export async function action({ request, url, context }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "read:notifications:own");
   const parsed = parseForm(await readForm(request), actionSchema);
   if (!parsed.success) return parsed.response;
   const input = parsed.data;
@@ -62,10 +61,10 @@ export async function action({ request, context }: Route.ActionArgs) {
     }
     case "read":
       await markNotificationsRead(user.id, [input.id]);
-      return redirectWithToast(backTo(request), "Marked as read.");
+      return redirectWithToast(backTo(url), "Marked as read.");
     case "read-all": {
       const marked = await markNotificationsRead(user.id, "all");
-      return redirectWithToast(backTo(request), marked === 1 ? "Marked 1 notification as read." : `Marked ${marked} notifications as read.`);
+      return redirectWithToast(backTo(url), marked === 1 ? "Marked 1 notification as read." : `Marked ${marked} notifications as read.`);
     }
   }
 }

@@ -67,7 +67,8 @@ function webhookRequest(body: string, headers: Record<string, string>): Request 
 async function postWebhook(event: Record<string, unknown>, options: { secret?: string; headers?: Record<string, string> } = {}) {
   const body = JSON.stringify(event);
   const headers = options.headers ?? svixHeaders(options.secret ?? secret, body);
-  const res = (await webhookAction({ request: webhookRequest(body, headers), params: {}, context: {} } as never)) as Response;
+  const request = webhookRequest(body, headers);
+  const res = (await webhookAction({ request, url: new URL(request.url), params: {}, context: {} } as never)) as Response;
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 

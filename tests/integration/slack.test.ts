@@ -88,7 +88,7 @@ async function connect() {
 
 async function post(body: string, headers: Record<string, string>) {
   const request = new Request(url("/webhooks/slack"), { method: "POST", body, headers });
-  const res = (await webhookAction({ request, params: {}, context: {} } as never)) as Response;
+  const res = (await webhookAction({ request, url: new URL(request.url), params: {}, context: {} } as never)) as Response;
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 

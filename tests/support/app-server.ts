@@ -6,6 +6,7 @@ import {
   type ServerBuild,
 } from "react-router";
 import routeConfig from "~/routes";
+import reactRouterConfig from "../../react-router.config";
 import { resolveRequestContext } from "~/modules/auth/request-context.server";
 import { env } from "~/lib/env.server";
 import { isCrossSiteRequest } from "~/server/security";
@@ -102,7 +103,8 @@ async function buildApp(): Promise<ServerBuild> {
     } as never,
     publicPath: "/",
     assetsBuildDirectory: "build/client",
-    future: {} as never,
+    // The future flags of react-router.config.ts (v8_passThroughRequests: handlers get the raw request).
+    future: { ...reactRouterConfig.future } as never,
     ssr: true,
     isSpaMode: false,
     prerender: [],

@@ -55,16 +55,22 @@ export async function contextFor(request: Request, ip = "203.0.113.9"): Promise<
 
 type RouteFn<A> = (args: A) => unknown;
 
-/** Calls a loader or action like React Router does; thrown Responses/data are returned, not thrown. */
-export async function call<A extends { request: Request; params: Record<string, string | undefined>; context: unknown }>(
+/**
+ * Calls a loader or action like React Router does; thrown Responses/data are returned, not thrown.
+ * `url` is the handler's `url` argument, React Router's normalized URL: the request's own for a
+ * document request; give it for a raw single-fetch request (`/page.data?_routes=…`), which is what
+ * a handler's `request` is under future.v8_passThroughRequests.
+ */
+export async function call<A extends { request: Request; url: URL; params: Record<string, string | undefined>; context: unknown }>(
   fn: RouteFn<A>,
   request: Request,
   params: Record<string, string> = {},
   ip?: string,
+  url: URL = new URL(request.url),
 ): Promise<{ status: number; headers: Headers; data: unknown; location: string | null }> {
   const context = await contextFor(request, ip);
   try {
-    const result = await fn({ request, params, context, unstable_pattern: "" } as unknown as A);
+    const result = await fn({ request, url, params, context, unstable_pattern: "" } as unknown as A);
     return normalize(result);
   } catch (thrown) {
     if (thrown instanceof Response || isDataWithInit(thrown)) return normalize(thrown);

@@ -43,7 +43,7 @@ function context(user: RequestContext["user"]): RequestContext {
 describe("requireUser and requirePermission", () => {
   it("redirects a signed-out visitor to /login with the way back", () => {
     try {
-      requireUser(new Request("http://portal.test/desk/tickets/7?tab=sla"), context(null));
+      requireUser(new URL("http://portal.test/desk/tickets/7?tab=sla"), context(null));
       expect.unreachable();
     } catch (thrown) {
       expect(thrown).toBeInstanceOf(Response);
@@ -56,11 +56,11 @@ describe("requireUser and requirePermission", () => {
   it("answers 403 when the role lacks the permission", () => {
     const customer = { id: "u", email: "c@x.test", name: "C", role: "customer" as const, organizationId: "o", timeZone: null };
     try {
-      requirePermission(new Request("http://portal.test/admin/users"), context(customer), "view:admin");
+      requirePermission(new URL("http://portal.test/admin/users"), context(customer), "view:admin");
       expect.unreachable();
     } catch (thrown) {
       expect((thrown as { init: ResponseInit }).init.status).toBe(403);
     }
-    expect(requirePermission(new Request("http://portal.test/portal"), context(customer), "view:portal")).toBe(customer);
+    expect(requirePermission(new URL("http://portal.test/portal"), context(customer), "view:portal")).toBe(customer);
   });
 });

@@ -87,9 +87,9 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, where:
 }
 
 /** Query parameters as an object (a repeated key is refused: every parameter is single-valued). */
-export function queryOf(request: Request): Record<string, string> {
+export function queryOf(url: URL): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of new URL(request.url).searchParams) {
+  for (const [k, v] of url.searchParams) {
     if (k in out) throw new ApiProblem("validation_failed", "A query parameter was repeated.", [{ path: `query.${k}`, message: "Send this parameter once." }]);
     out[k] = v;
   }
@@ -153,13 +153,16 @@ export interface ApiCall {
   request: Request;
 }
 
-/** Runs one authenticated operation; every outcome is a Response (JSON or problem+json). */
-export async function handleApi(request: Request, scope: ApiScope | null, run: (call: ApiCall) => Promise<Response>): Promise<Response> {
+/**
+ * Runs one authenticated operation; every outcome is a Response (JSON or problem+json).
+ * `url`: the loader's or action's normalized `url` argument (not `request.url`).
+ */
+export async function handleApi({ request, url }: { request: Request; url: URL }, scope: ApiScope | null, run: (call: ApiCall) => Promise<Response>): Promise<Response> {
   let principal: ApiPrincipal | null = null;
   let response: Response;
   let limitHeaders: Record<string, string> = {};
   try {
-    assertNoTokenInQuery(new URL(request.url));
+    assertNoTokenInQuery(url);
     principal = await authenticateBearer(request);
     limitHeaders = await rateLimit(principal);
     if (scope && !principal.token.scopes.includes(scope)) {
@@ -187,10 +190,10 @@ export function methodNotAllowed(allowed: string[]): Response {
 /** Validates an operation's path parameters and query string with its schemas (unknown keys refused). */
 export function parseRequest<P extends z.ZodObject | undefined, Q extends z.ZodObject | undefined>(
   op: { params?: P; query?: Q },
-  request: Request,
+  url: URL,
   params: Record<string, string | undefined>,
 ): { params: P extends z.ZodObject ? z.output<P> : Record<string, never>; query: Q extends z.ZodObject ? z.output<Q> : Record<string, never> } {
-  const query = queryOf(request);
+  const query = queryOf(url);
   const parsedParams = op.params ? parseWith(op.params, params, "path") : {};
   let parsedQuery: unknown = {};
   if (op.query) parsedQuery = parseWith(op.query, query, "query");

@@ -11,17 +11,21 @@ export function safeRedirectPath(value: FormDataEntryValue | string | null | und
   return v;
 }
 
-/** The signed-in user, or a redirect to /login that comes back here afterwards. */
-export function requireUser(request: Request, context: RequestContext): SessionUser {
+/**
+ * The signed-in user, or a redirect to /login that comes back here afterwards.
+ * `url` is the loader's or action's `url` argument: React Router's normalized URL (no `.data`
+ * suffix, no `_routes` or empty `index` parameter), the page's address for a document and for a
+ * client navigation alike. Not `request.url`: with future.v8_passThroughRequests that is the raw
+ * `/page.data?_routes=…` of a client navigation.
+ */
+export function requireUser(url: URL, context: RequestContext): SessionUser {
   if (context.user) return context.user;
-  const url = new URL(request.url);
-  const back = url.pathname.endsWith(".data") ? url.pathname.slice(0, -5) : url.pathname;
-  throw redirect(`/login?redirectTo=${encodeURIComponent(back + url.search.replace(/([?&])_data=[^&]*&?/, "$1"))}`);
+  throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search.replace(/([?&])_data=[^&]*&?/, "$1"))}`);
 }
 
-/** The signed-in user holding `permission`; 403 otherwise. */
-export function requirePermission(request: Request, context: RequestContext, permission: Permission): SessionUser {
-  const user = requireUser(request, context);
+/** The signed-in user holding `permission`; 403 otherwise. `url`: as for requireUser. */
+export function requirePermission(url: URL, context: RequestContext, permission: Permission): SessionUser {
+  const user = requireUser(url, context);
   if (!can(user, permission)) throw data({ message: "You do not have access to this page." }, { status: 403 });
   return user;
 }

@@ -81,10 +81,10 @@ export type LocaleSource = "query" | "cookie" | "header" | "default";
 
 /**
  * The reader's language: `?lang=` (the switcher; persisted in a cookie), then the cookie, then
- * Accept-Language, then the default.
+ * Accept-Language, then the default. `url`: the loader's normalized `url` argument (not `request.url`).
  */
-export function readerLocale(request: Request): { locale: HelpLocale; source: LocaleSource } {
-  const fromQuery = new URL(request.url).searchParams.get("lang");
+export function readerLocale(request: Request, url: URL): { locale: HelpLocale; source: LocaleSource } {
+  const fromQuery = url.searchParams.get("lang");
   if (isHelpLocale(fromQuery)) return { locale: fromQuery, source: "query" };
   const fromCookie = localeFromCookie(request.headers.get("cookie"));
   if (fromCookie) return { locale: fromCookie, source: "cookie" };

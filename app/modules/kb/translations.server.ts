@@ -42,9 +42,10 @@ export async function searchConfigFor(locale: string): Promise<string> {
 /**
  * The reader's language for a help page, and the headers to answer with: the switcher's choice
  * (?lang=) is remembered in a cookie; the page varies by cookie and Accept-Language.
+ * `url`: the loader's normalized `url` argument (not `request.url`).
  */
-export function helpLanguage(request: Request): { locale: HelpLocale; source: LocaleSource; headers: Record<string, string> } {
-  const { locale, source } = readerLocale(request);
+export function helpLanguage(request: Request, url: URL): { locale: HelpLocale; source: LocaleSource; headers: Record<string, string> } {
+  const { locale, source } = readerLocale(request, url);
   const headers: Record<string, string> = {};
   if (source === "query" && localeFromCookie(request.headers.get("cookie")) !== locale) headers["Set-Cookie"] = languageCookie(locale, env().secureCookies);
   return { locale, source, headers };
@@ -166,10 +167,10 @@ export type ArticleVersion =
  *   (301 when asked with ?lang=, 302 when the wish came from the cookie or Accept-Language);
  *   without a translation in that language, the default version (the page shows a notice);
  * - an old default slug → 301 to the current one; a translation slug without ?lang= → 301 to its canonical URL.
+ * `url`: the loader's normalized `url` argument (its query is carried into redirects; not `request.url`).
  */
-export async function resolveArticleVersion(reader: KbReader, slug: string, request: Request): Promise<ArticleVersion | null> {
-  const { locale: wanted, source } = readerLocale(request);
-  const url = new URL(request.url);
+export async function resolveArticleVersion(reader: KbReader, slug: string, request: Request, url: URL): Promise<ArticleVersion | null> {
+  const { locale: wanted, source } = readerLocale(request, url);
   const keep = new URLSearchParams(url.searchParams);
   keep.delete("lang");
   const withParams = (path: string) => {

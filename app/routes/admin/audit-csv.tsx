@@ -8,9 +8,9 @@ import { auditCsvRows, auditFilterSchema } from "~/modules/audit/log.server";
 const CSV_HEADER = ["time_utc", "actor_email", "actor_name", "action", "action_label", "target_type", "target_id", "target", "ip", "details_json"];
 
 /** /admin/audit.csv: the audit log with the page's filters (cells that look like formulas are neutralized). */
-export async function loader({ request, context }: Route.LoaderArgs) {
-  const user = requirePermission(request, context, "read:audit");
-  const params = Object.fromEntries(new URL(request.url).searchParams);
+export async function loader({ url, context }: Route.LoaderArgs) {
+  const user = requirePermission(url, context, "read:audit");
+  const params = Object.fromEntries(url.searchParams);
   delete params.after;
   const parsed = auditFilterSchema.safeParse(params);
   if (!parsed.success) throw data({ message: `That audit filter is not valid: ${parsed.error.issues[0]!.message}` }, { status: 400 });

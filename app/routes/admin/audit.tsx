@@ -10,9 +10,9 @@ export const meta: Route.MetaFunction = () => [{ title: "Audit log · Support Po
 
 const FILTER_KEYS = ["actor", "action", "targetType", "targetId", "from", "to"] as const;
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  const user = requirePermission(request, context, "read:audit");
-  const params = Object.fromEntries(new URL(request.url).searchParams);
+export async function loader({ url, context }: Route.LoaderArgs) {
+  const user = requirePermission(url, context, "read:audit");
+  const params = Object.fromEntries(url.searchParams);
   const values = Object.fromEntries(FILTER_KEYS.map((k) => [k, typeof params[k] === "string" ? params[k]!.slice(0, 200) : ""])) as Record<(typeof FILTER_KEYS)[number], string>;
   const timeZone = user.timeZone ?? "UTC";
   const [suggestions, parsed] = [await actorSuggestions(), auditFilterSchema.safeParse(params)];

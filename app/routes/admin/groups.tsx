@@ -20,13 +20,13 @@ const schema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("delete"), groupId: z.uuid() }),
 ]);
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  requirePermission(request, context, "manage:groups");
+export async function loader({ url, context }: Route.LoaderArgs) {
+  requirePermission(url, context, "manage:groups");
   return listGroups();
 }
 
-export async function action({ request, context }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "manage:groups");
+export async function action({ request, url, context }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "manage:groups");
   const by = { actorId: user.id, ip: context.ip };
   const form = await readForm(request);
   const parsed = parseForm(form, schema);

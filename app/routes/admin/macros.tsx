@@ -31,16 +31,15 @@ const schema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("delete"), id: z.uuid() }),
 ]);
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  requirePermission(request, context, "manage:macros");
-  const url = new URL(request.url);
+export async function loader({ url, context }: Route.LoaderArgs) {
+  requirePermission(url, context, "manage:macros");
   const macros = await listMacros();
   const editing = macros.find((m) => m.id === url.searchParams.get("edit")) ?? null;
   return { macros, editing };
 }
 
-export async function action({ request, context }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "manage:macros");
+export async function action({ request, url, context }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "manage:macros");
   const form = await readForm(request);
   const parsed = parseForm(form, schema);
   if (!parsed.success) return parsed.response;

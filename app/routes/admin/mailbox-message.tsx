@@ -21,8 +21,8 @@ function parseId(value: string | undefined): number {
   return id;
 }
 
-export async function loader({ request, context, params }: Route.LoaderArgs) {
-  requirePermission(request, context, "read:mailbox");
+export async function loader({ url, context, params }: Route.LoaderArgs) {
+  requirePermission(url, context, "read:mailbox");
   const row = await getMailboxMessage(db(), parseId(params.id));
   if (!row) notFound("There is no such email.");
   return {
@@ -54,8 +54,8 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
 
 export const retrySchema = z.object({ intent: z.literal("retry", "Unknown action.") });
 
-export async function action({ request, context, params }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "read:mailbox");
+export async function action({ request, url, context, params }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "read:mailbox");
   const id = parseId(params.id);
   const form = await readForm(request);
   const parsed = parseForm(form, retrySchema);

@@ -15,9 +15,9 @@ const filterSchema = z.object({
   before: z.coerce.number().int().positive().optional().or(z.literal("").transform(() => undefined)),
 });
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  requirePermission(request, context, "read:mailbox");
-  const params = Object.fromEntries(new URL(request.url).searchParams);
+export async function loader({ url, context }: Route.LoaderArgs) {
+  requirePermission(url, context, "read:mailbox");
+  const params = Object.fromEntries(url.searchParams);
   const parsed = filterSchema.safeParse(params);
   if (!parsed.success) throw data({ message: "That mailbox filter is not valid." }, { status: 400 });
   const filter = parsed.data;

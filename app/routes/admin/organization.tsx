@@ -35,8 +35,8 @@ export const inviteContactSchema = z.object({
   name: z.string().trim().max(200, "Keep the name under 200 characters.").optional(),
 });
 
-export async function loader({ request, context, params }: Route.LoaderArgs) {
-  const me = requirePermission(request, context, "read:organizations");
+export async function loader({ url, context, params }: Route.LoaderArgs) {
+  const me = requirePermission(url, context, "read:organizations");
   const organization = await getOrganization(params.id);
   if (!organization) notFound("There is no organization with this id.");
   const contacts = await listContacts(organization.id);
@@ -60,13 +60,13 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   };
 }
 
-export async function action({ request, context, params }: Route.ActionArgs) {
+export async function action({ request, url, context, params }: Route.ActionArgs) {
   // The weakest permission that allows any action here; each intent checks its own below.
-  requirePermission(request, context, "read:organizations");
+  requirePermission(url, context, "read:organizations");
   const form = await readForm(request);
   const intent = form.get("intent");
   if (intent === "update") {
-    const me = requirePermission(request, context, "manage:organizations");
+    const me = requirePermission(url, context, "manage:organizations");
     if (!(await getOrganization(params.id))) notFound("There is no organization with this id.");
     const parsed = parseForm(form, organizationSchema);
     if (!parsed.success) return parsed.response;
@@ -86,7 +86,7 @@ export async function action({ request, context, params }: Route.ActionArgs) {
     }
   }
   if (intent === "invite-contact") {
-    const me = requirePermission(request, context, "invite:customer");
+    const me = requirePermission(url, context, "invite:customer");
     const organization = await getOrganization(params.id);
     if (!organization) notFound("There is no organization with this id.");
     const parsed = parseForm(form, inviteContactSchema);

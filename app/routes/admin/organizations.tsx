@@ -20,8 +20,8 @@ const plans = ["standard", "enterprise", "beta"] as const satisfies readonly Pla
 const planLabels: Record<Plan, string> = { standard: "Standard", enterprise: "Enterprise", beta: "Beta" };
 const planBadge: Record<Plan, string> = { standard: "badge", enterprise: "badge badge-accent", beta: "badge badge-warning" };
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  const me = requirePermission(request, context, "read:organizations");
+export async function loader({ url, context }: Route.LoaderArgs) {
+  const me = requirePermission(url, context, "read:organizations");
   const organizations = await listOrganizations();
   return {
     canManage: can(me, "manage:organizations"),
@@ -36,8 +36,8 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   };
 }
 
-export async function action({ request, context }: Route.ActionArgs) {
-  const me = requirePermission(request, context, "manage:organizations");
+export async function action({ request, url, context }: Route.ActionArgs) {
+  const me = requirePermission(url, context, "manage:organizations");
   const form = await readForm(request);
   const parsed = parseForm(form, organizationSchema);
   if (!parsed.success) return parsed.response;

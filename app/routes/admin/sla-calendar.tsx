@@ -26,8 +26,8 @@ function zones(): string[] {
   }
 }
 
-export async function loader({ request, context, params }: Route.LoaderArgs) {
-  requirePermission(request, context, "manage:sla");
+export async function loader({ url, context, params }: Route.LoaderArgs) {
+  requirePermission(url, context, "manage:sla");
   const isNew = params.id === "new";
   const row = isNew ? null : await getCalendar(params.id);
   if (!isNew && !row) notFound("There is no such calendar.");
@@ -50,8 +50,8 @@ function formStrings(form: FormData): Record<string, string> {
   return values;
 }
 
-export async function action({ request, context, params }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "manage:sla");
+export async function action({ request, url, context, params }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "manage:sla");
   const by = { actorId: user.id, ip: context.ip };
   const form = await readForm(request);
   const values = formStrings(form);

@@ -11,8 +11,8 @@ export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.title ?
 
 type Values = Record<string, string | string[]>;
 
-export async function loader({ request, context, params }: Route.LoaderArgs) {
-  requirePermission(request, context, "manage:sla");
+export async function loader({ url, context, params }: Route.LoaderArgs) {
+  requirePermission(url, context, "manage:sla");
   const isNew = params.id === "new";
   const [row, options] = await Promise.all([isNew ? null : getPolicy(params.id), slaFormOptions()]);
   if (!isNew && !row) notFound("There is no such policy.");
@@ -50,8 +50,8 @@ function allValues(form: FormData): Values {
   return v;
 }
 
-export async function action({ request, context, params }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "manage:sla");
+export async function action({ request, url, context, params }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "manage:sla");
   const by = { actorId: user.id, ip: context.ip };
   const form = await readForm(request);
   const values = allValues(form);

@@ -13,8 +13,8 @@ export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.title ?
 type Values = Record<string, string | string[]>;
 const lists = ["plans", "priorities", "groupIds", "organizationIds", "policyIds", "notifyUserIds", "active", "notifyAssignee", "notifyGroup", "notifyAdmins", "raisePriority"];
 
-export async function loader({ request, context, params }: Route.LoaderArgs) {
-  requirePermission(request, context, "manage:sla");
+export async function loader({ url, context, params }: Route.LoaderArgs) {
+  requirePermission(url, context, "manage:sla");
   const isNew = params.id === "new";
   const [row, options, slackChannels] = await Promise.all([isNew ? null : getRule(params.id), slaFormOptions(), knownSlackChannels()]);
   if (!isNew && !row) notFound("There is no such rule.");
@@ -45,8 +45,8 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   return { title: row?.name ?? "New escalation rule", values, options, slackChannels };
 }
 
-export async function action({ request, context, params }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "manage:sla");
+export async function action({ request, url, context, params }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "manage:sla");
   const by = { actorId: user.id, ip: context.ip };
   const form = await readForm(request);
   const all: Values = {};

@@ -18,8 +18,8 @@ const schema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("delete-rule"), id: z.uuid() }),
 ]);
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  requirePermission(request, context, "manage:sla");
+export async function loader({ url, context }: Route.LoaderArgs) {
+  requirePermission(url, context, "manage:sla");
   const o = await slaOverview();
   return {
     calendars: o.calendars.map((c) => ({ id: c.id, name: c.name, timeZone: c.timeZone, holidays: c.holidays.length, days: Object.keys(c.hours).length })),
@@ -52,8 +52,8 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   };
 }
 
-export async function action({ request, context }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "manage:sla");
+export async function action({ request, url, context }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "manage:sla");
   const by = { actorId: user.id, ip: context.ip };
   const form = await readForm(request);
   const parsed = parseForm(form, schema);

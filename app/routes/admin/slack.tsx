@@ -52,13 +52,13 @@ function fail(form: FormData, fieldErrors: Record<string, string>, formError?: s
   return data<SlackFailure>({ ok: false, fieldErrors, formError, values, intent: String(form.get("intent") ?? "") }, { status });
 }
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  requirePermission(request, context, "manage:slack");
+export async function loader({ url, context }: Route.LoaderArgs) {
+  requirePermission(url, context, "manage:slack");
   return slackAdminPage();
 }
 
-export async function action({ request, context }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "manage:slack");
+export async function action({ request, url, context }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "manage:slack");
   const form = await readForm(request);
   const raw: Record<string, unknown> = {};
   for (const key of new Set(form.keys())) raw[key] = form.get(key);

@@ -46,9 +46,9 @@ const changeRoleSchema = z.object({
 
 const toggleSchema = z.object({ intent: z.enum(["disable", "enable"]), userId: z.uuid("Unknown user.") });
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  const me = requirePermission(request, context, "manage:users");
-  const params = new URL(request.url).searchParams;
+export async function loader({ url, context }: Route.LoaderArgs) {
+  const me = requirePermission(url, context, "manage:users");
+  const params = url.searchParams;
   const filters = filtersSchema.parse({
     role: params.get("role") || undefined,
     status: params.get("status") || undefined,
@@ -71,13 +71,13 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   };
 }
 
-export async function action({ request, context }: Route.ActionArgs) {
-  const me = requirePermission(request, context, "manage:users");
+export async function action({ request, url, context }: Route.ActionArgs) {
+  const me = requirePermission(url, context, "manage:users");
   const form = await readForm(request);
   const intent = form.get("intent");
   try {
     if (intent === "invite") {
-      requirePermission(request, context, "invite:staff");
+      requirePermission(url, context, "invite:staff");
       const parsed = parseForm(form, inviteStaffSchema);
       if (!parsed.success) return parsed.response;
       await inviteUser({ ...parsed.data, invitedBy: { id: me.id, name: me.name }, ip: context.ip });

@@ -26,11 +26,11 @@ export const meta: Route.MetaFunction = ({ data: d }) => [{ title: `${d?.webhook
 
 const pageSchema = z.object({ before: z.coerce.number().int().positive().optional().or(z.literal("").transform(() => undefined)) });
 
-export async function loader({ request, context, params }: Route.LoaderArgs) {
-  requirePermission(request, context, "manage:webhooks");
+export async function loader({ url, context, params }: Route.LoaderArgs) {
+  requirePermission(url, context, "manage:webhooks");
   const hook = await getWebhook(params.id);
   if (!hook) notFound("There is no such webhook.");
-  const page = pageSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  const page = pageSchema.safeParse(Object.fromEntries(url.searchParams));
   if (!page.success) throw data({ message: "That page of the delivery log is not valid." }, { status: 400 });
   const [log, counts] = await Promise.all([deliveryLog(hook.id, page.data.before), deliveryCounts(hook.id)]);
   return {
@@ -55,8 +55,8 @@ const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("redeliver"), deliveryId: z.uuid("Choose a delivery.") }),
 ]);
 
-export async function action({ request, context, params }: Route.ActionArgs) {
-  const me = requirePermission(request, context, "manage:webhooks");
+export async function action({ request, url, context, params }: Route.ActionArgs) {
+  const me = requirePermission(url, context, "manage:webhooks");
   const hook = await getWebhook(params.id);
   if (!hook) notFound("There is no such webhook.");
   const form = await readForm(request);

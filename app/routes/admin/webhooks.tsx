@@ -13,8 +13,8 @@ import { webhookFormatLabels, type WebhookFormat } from "~/modules/webhooks/even
 
 export const meta: Route.MetaFunction = () => [{ title: "Webhooks · Admin · Support Portal" }];
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  requirePermission(request, context, "manage:webhooks");
+export async function loader({ url, context }: Route.LoaderArgs) {
+  requirePermission(url, context, "manage:webhooks");
   const hooks = await listWebhooks();
   return {
     webhooks: hooks.map((h) => ({
@@ -29,8 +29,8 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 
 const createSchema = webhookFormSchema.extend({ intent: z.literal("create") });
 
-export async function action({ request, context }: Route.ActionArgs) {
-  const me = requirePermission(request, context, "manage:webhooks");
+export async function action({ request, url, context }: Route.ActionArgs) {
+  const me = requirePermission(url, context, "manage:webhooks");
   const form = await readForm(request);
   const parsed = parseWebhookForm(form, createSchema);
   if (!parsed.success) return parsed.response;

@@ -10,10 +10,10 @@ export function loader() {
 }
 
 // POST /api/v1/beta/deals/:id/move (beta:write; the stage gates apply)
-export async function action({ request, params }: Route.ActionArgs) {
+export async function action({ request, url, params }: Route.ActionArgs) {
   if (request.method !== "POST") return methodNotAllowed(["POST"]);
-  return handleApi(request, move.scope, async ({ principal }) => {
-    const { params: p } = parseRequest({ params: idParams }, request, params);
+  return handleApi({ request, url }, move.scope, async ({ principal }) => {
+    const { params: p } = parseRequest({ params: idParams }, url, params);
     const body = parseWith(moveDealBody, await jsonBody(request), "body");
     const version = versionFrom(request, body.version);
     const result = await moveBetaDeal({ actor: principal.actor, name: principal.user.name }, p.id, version, body);

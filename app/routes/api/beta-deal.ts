@@ -7,19 +7,19 @@ const get = operationById("getBetaDeal");
 const update = operationById("updateBetaDeal");
 
 // GET /api/v1/beta/deals/:id (beta:read)
-export async function loader({ request, params }: Route.LoaderArgs) {
-  return handleApi(request, get.scope, async ({ principal }) => {
-    const { params: p } = parseRequest({ params: idParams, query: emptyQuery }, request, params);
+export async function loader({ request, url, params }: Route.LoaderArgs) {
+  return handleApi({ request, url }, get.scope, async ({ principal }) => {
+    const { params: p } = parseRequest({ params: idParams, query: emptyQuery }, url, params);
     const deal = await getBetaDeal(principal.actor, p.id);
     return json(deal, 200, { ETag: etagOf(deal.version) });
   });
 }
 
 // PATCH /api/v1/beta/deals/:id (beta:write; If-Match or version)
-export async function action({ request, params }: Route.ActionArgs) {
+export async function action({ request, url, params }: Route.ActionArgs) {
   if (request.method !== "PATCH") return methodNotAllowed(["GET", "PATCH"]);
-  return handleApi(request, update.scope, async ({ principal }) => {
-    const { params: p } = parseRequest({ params: idParams }, request, params);
+  return handleApi({ request, url }, update.scope, async ({ principal }) => {
+    const { params: p } = parseRequest({ params: idParams }, url, params);
     const body = parseWith(updateDealBody, await jsonBody(request), "body");
     const version = versionFrom(request, body.version);
     const deal = await updateBetaDeal({ actor: principal.actor, name: principal.user.name }, p.id, version, body);

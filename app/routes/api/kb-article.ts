@@ -6,9 +6,9 @@ import { kbArticleAsJson } from "~/modules/api/resources.server";
 const op = operationById("getArticle");
 
 // GET /api/v1/kb/articles/:slug (visibility by the token owner's role)
-export async function loader({ request, params }: Route.LoaderArgs) {
-  return handleApi(request, op.scope, async ({ principal }) => {
-    const { params: p } = parseRequest({ params: articleParams }, request, params);
+export async function loader({ request, url, params }: Route.LoaderArgs) {
+  return handleApi({ request, url }, op.scope, async ({ principal }) => {
+    const { params: p } = parseRequest({ params: articleParams }, url, params);
     return json(await kbArticleAsJson(principal.actor, p.slug));
   });
 }

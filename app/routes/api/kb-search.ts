@@ -6,9 +6,9 @@ import { searchKb } from "~/modules/api/resources.server";
 const op = operationById("searchArticles");
 
 // GET /api/v1/kb/search?q=
-export async function loader({ request, params }: Route.LoaderArgs) {
-  return handleApi(request, op.scope, async ({ principal }) => {
-    const { query } = parseRequest({ query: kbSearchQuery }, request, params);
+export async function loader({ request, url, params }: Route.LoaderArgs) {
+  return handleApi({ request, url }, op.scope, async ({ principal }) => {
+    const { query } = parseRequest({ query: kbSearchQuery }, url, params);
     return json(await searchKb(principal.actor, query.q, Number(query.page ?? 1)));
   });
 }

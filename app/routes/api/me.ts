@@ -5,9 +5,9 @@ import { handleApi, json, methodNotAllowed, parseRequest } from "~/modules/api/h
 const op = operationById("getMe");
 
 // GET /api/v1/me
-export async function loader({ request, params }: Route.LoaderArgs) {
-  return handleApi(request, op.scope, async ({ principal }) => {
-    parseRequest({ query: emptyQuery }, request, params);
+export async function loader({ request, url, params }: Route.LoaderArgs) {
+  return handleApi({ request, url }, op.scope, async ({ principal }) => {
+    parseRequest({ query: emptyQuery }, url, params);
     const { user, token } = principal;
     return json({ user, token: { ...token, expiresAt: token.expiresAt.toISOString() } });
   });

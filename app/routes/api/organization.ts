@@ -7,18 +7,18 @@ const get = operationById("getOrganization");
 const update = operationById("updateOrganization");
 
 // GET /api/v1/organizations/:id (admin)
-export async function loader({ request, params }: Route.LoaderArgs) {
-  return handleApi(request, get.scope, async ({ principal }) => {
-    const { params: p } = parseRequest({ params: idParams, query: emptyQuery }, request, params);
+export async function loader({ request, url, params }: Route.LoaderArgs) {
+  return handleApi({ request, url }, get.scope, async ({ principal }) => {
+    const { params: p } = parseRequest({ params: idParams, query: emptyQuery }, url, params);
     return json(await organizationAsJson(principal.actor, p.id));
   });
 }
 
 // PATCH /api/v1/organizations/:id (admin)
-export async function action({ request, params, context }: Route.ActionArgs) {
+export async function action({ request, url, params, context }: Route.ActionArgs) {
   if (request.method !== "PATCH") return methodNotAllowed(["GET", "PATCH"]);
-  return handleApi(request, update.scope, async ({ principal }) => {
-    const { params: p } = parseRequest({ params: idParams }, request, params);
+  return handleApi({ request, url }, update.scope, async ({ principal }) => {
+    const { params: p } = parseRequest({ params: idParams }, url, params);
     const body = parseWith(updateOrganizationBody, await jsonBody(request), "body");
     return json(await updateOrganizationViaApi(principal.actor, p.id, body, context.ip));
   });

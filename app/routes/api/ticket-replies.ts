@@ -10,10 +10,10 @@ export function loader() {
 }
 
 // POST /api/v1/tickets/:number/replies
-export async function action({ request, params }: Route.ActionArgs) {
+export async function action({ request, url, params }: Route.ActionArgs) {
   if (request.method !== "POST") return methodNotAllowed(["POST"]);
-  return handleApi(request, reply.scope, async ({ principal }) => {
-    const { params: p } = parseRequest({ params: ticketParams }, request, params);
+  return handleApi({ request, url }, reply.scope, async ({ principal }) => {
+    const { params: p } = parseRequest({ params: ticketParams }, url, params);
     const body = parseWith(replyBody, await jsonBody(request), "body");
     const ticket = await replyToTicket(principal.actor, Number(p.number), body);
     return json(ticket, 201, { ETag: etagOf(ticket.version) });

@@ -6,9 +6,9 @@ import { ticketSlaAsJson } from "~/modules/api/resources.server";
 const op = operationById("getTicketSla");
 
 // GET /api/v1/tickets/:number/sla
-export async function loader({ request, params }: Route.LoaderArgs) {
-  return handleApi(request, op.scope, async ({ principal }) => {
-    const { params: p } = parseRequest({ params: ticketParams }, request, params);
+export async function loader({ request, url, params }: Route.LoaderArgs) {
+  return handleApi({ request, url }, op.scope, async ({ principal }) => {
+    const { params: p } = parseRequest({ params: ticketParams }, url, params);
     return json(await ticketSlaAsJson(principal.actor, Number(p.number)));
   });
 }

@@ -9,18 +9,18 @@ const list = operationById("listTickets");
 const create = operationById("createTicket");
 
 // GET /api/v1/tickets
-export async function loader({ request, params }: Route.LoaderArgs) {
-  return handleApi(request, list.scope, async ({ principal }) => {
-    const { query } = parseRequest({ query: listTicketsQuery }, request, params);
+export async function loader({ request, url, params }: Route.LoaderArgs) {
+  return handleApi({ request, url }, list.scope, async ({ principal }) => {
+    const { query } = parseRequest({ query: listTicketsQuery }, url, params);
     return json(await listTickets(principal.actor, query));
   });
 }
 
 // POST /api/v1/tickets (Idempotency-Key required)
-export async function action({ request, params }: Route.ActionArgs) {
+export async function action({ request, url, params }: Route.ActionArgs) {
   if (request.method !== "POST") return methodNotAllowed(["GET", "POST"]);
-  return handleApi(request, create.scope, async ({ principal }) => {
-    parseRequest({}, request, params);
+  return handleApi({ request, url }, create.scope, async ({ principal }) => {
+    parseRequest({}, url, params);
     const key = request.headers.get("idempotency-key")?.trim() ?? "";
     if (!key) throw new ApiProblem("idempotency_key_required", "Send an Idempotency-Key header (a UUID per ticket): a retry with the same key answers with the same ticket.");
     if (key.length > 200 || !/^[\x21-\x7e]+$/.test(key)) {

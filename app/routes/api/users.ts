@@ -6,9 +6,9 @@ import { listUsersPage } from "~/modules/api/admin-resources.server";
 const list = operationById("listUsers");
 
 // GET /api/v1/users (admin)
-export async function loader({ request, params }: Route.LoaderArgs) {
-  return handleApi(request, list.scope, async ({ principal }) => {
-    const { query } = parseRequest({ query: listUsersQuery }, request, params);
+export async function loader({ request, url, params }: Route.LoaderArgs) {
+  return handleApi({ request, url }, list.scope, async ({ principal }) => {
+    const { query } = parseRequest({ query: listUsersQuery }, url, params);
     return json(await listUsersPage(principal.actor, query));
   });
 }

@@ -72,8 +72,8 @@ export const changePasswordSchema = withConfirmation(
 
 const intentSchema = z.enum(["profile", "password", "sign-out-others"]);
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  const user = requireUser(request, context);
+export async function loader({ url, context }: Route.LoaderArgs) {
+  const user = requireUser(url, context);
   const session = requireSession(context);
   const timeZone = user.timeZone ?? "UTC";
   const format = new Intl.DateTimeFormat("en-GB", {
@@ -102,8 +102,8 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   };
 }
 
-export async function action({ request, context }: Route.ActionArgs) {
-  const user = requireUser(request, context);
+export async function action({ request, url, context }: Route.ActionArgs) {
+  const user = requireUser(url, context);
   const session = requireSession(context);
   const form = await readForm(request);
   const intent = intentSchema.safeParse(form.get("intent"));

@@ -18,9 +18,9 @@ export const signInSchema = z.object({
   timeZone: z.string().max(64).optional(),
 });
 
-export async function loader({ context, request }: Route.LoaderArgs) {
+export async function loader({ context, url }: Route.LoaderArgs) {
   if (context.user) {
-    const to = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"), homePathFor(context.user.role));
+    const to = safeRedirectPath(url.searchParams.get("redirectTo"), homePathFor(context.user.role));
     throw redirect(to);
   }
   return null;

@@ -13,8 +13,8 @@ import { can } from "~/modules/auth/permissions";
 
 export const meta: Route.MetaFunction = () => [{ title: "API tokens · Support Portal" }];
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  const user = requirePermission(request, context, "manage:api-tokens:own");
+export async function loader({ url, context }: Route.LoaderArgs) {
+  const user = requirePermission(url, context, "manage:api-tokens:own");
   const tokens = await listApiTokens(user.id);
   // Admins also see every user's active tokens and their usage (and may revoke them).
   const others = can(user, "manage:api-tokens:any") ? (await listAllActiveApiTokens()).filter((t) => !tokens.some((o) => o.id === t.id)) : null;
@@ -51,8 +51,8 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   };
 }
 
-export async function action({ request, context }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "manage:api-tokens:own");
+export async function action({ request, url, context }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "manage:api-tokens:own");
   const form = await readForm(request);
   const intent = form.get("intent");
   if (intent === "create") {

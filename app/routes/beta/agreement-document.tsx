@@ -3,8 +3,8 @@ import { notFound, requirePermission } from "~/modules/auth/guard.server";
 import { agreementDocument } from "~/modules/beta/deals.server";
 
 /** The agreement's document, always as a download (nosniff, sandboxing CSP): an uploaded HTML or SVG never renders. */
-export async function loader({ request, context, params }: Route.LoaderArgs) {
-  requirePermission(request, context, "manage:beta");
+export async function loader({ url, context, params }: Route.LoaderArgs) {
+  requirePermission(url, context, "manage:beta");
   const file = await agreementDocument(params.id);
   if (!file) notFound("This deal has no agreement document.");
   const ascii = file.name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");

@@ -12,8 +12,8 @@ import { listPrograms } from "~/modules/beta/programs.server";
 
 export const meta: Route.MetaFunction = () => [{ title: "Beta program · Support Portal" }];
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  requirePermission(request, context, "manage:beta");
+export async function loader({ url, context }: Route.LoaderArgs) {
+  requirePermission(url, context, "manage:beta");
   const program = await getActiveProgram();
   if (!program) return { program: null, board: null, owners: [], programs: [] };
   const [board, owners, programs] = await Promise.all([boardData(program), ownerOptions(), listPrograms()]);
@@ -26,8 +26,8 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   };
 }
 
-export async function action({ request, context }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "manage:beta");
+export async function action({ request, url, context }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "manage:beta");
   const form = await readForm(request);
   const actor = { id: user.id, name: user.name };
   if (form.get("intent") === "create") {

@@ -51,8 +51,8 @@ export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data && "deal
 const DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;
 const documentTypes = /\.(pdf|docx?|odt|txt|png|jpe?g)$/i;
 
-export async function loader({ request, context, params }: Route.LoaderArgs) {
-  const user = requirePermission(request, context, "read:deal-health");
+export async function loader({ url, context, params }: Route.LoaderArgs) {
+  const user = requirePermission(url, context, "read:deal-health");
   const deal = await getDeal(params.id);
   if (!deal) notFound("There is no such deal.");
   const health = deal.organizationId ? ((await healthFor([deal.organizationId])).get(deal.organizationId) ?? null) : null;
@@ -136,8 +136,8 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   };
 }
 
-export async function action({ request, context, params }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "manage:beta");
+export async function action({ request, url, context, params }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "manage:beta");
   const actor = { id: user.id, name: user.name };
   const dealId = params.id;
   const deal = await getDeal(dealId);

@@ -4,8 +4,8 @@ import { getActiveProgram } from "~/modules/beta/deals.server";
 import { exportDeals } from "~/modules/beta/import.server";
 
 /** The active program's deals as CSV (cells that look like formulas are neutralized). */
-export async function loader({ request, context }: Route.LoaderArgs) {
-  requirePermission(request, context, "manage:beta");
+export async function loader({ url, context }: Route.LoaderArgs) {
+  requirePermission(url, context, "manage:beta");
   const program = await getActiveProgram();
   if (!program) notFound("There is no active beta program.");
   const csv = await exportDeals(program);

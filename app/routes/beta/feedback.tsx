@@ -10,15 +10,15 @@ import { feedbackStatuses, feedbackStatusLabels } from "~/modules/beta/model";
 
 export const meta: Route.MetaFunction = () => [{ title: "Beta feedback · Support Portal" }];
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  requirePermission(request, context, "manage:feedback");
+export async function loader({ url, context }: Route.LoaderArgs) {
+  requirePermission(url, context, "manage:feedback");
   const items = await feedbackForStaff();
   return { items: items.map((i) => ({ ...i, createdAt: i.createdAt.toISOString() })) };
 }
 
 /** Staff triage: set status and visibility; agents promote a ticket to a feedback item. */
-export async function action({ request, context }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "manage:feedback");
+export async function action({ request, url, context }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "manage:feedback");
   const form = await readForm(request);
   try {
     if (form.get("intent") === "promote") {

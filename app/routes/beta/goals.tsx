@@ -12,15 +12,15 @@ import { goalsOverview, listGoals, saveGoals } from "~/modules/beta/goals.server
 
 export const meta: Route.MetaFunction = () => [{ title: "Goals · Beta program · Support Portal" }];
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  const user = requirePermission(request, context, "manage:beta");
+export async function loader({ url, context }: Route.LoaderArgs) {
+  const user = requirePermission(url, context, "manage:beta");
   const overview = await goalsOverview();
   return { ...overview, canEdit: can(user, "manage:beta-goals") };
 }
 
 /** Admins edit the start date, the company time zone and each goal's numbers. */
-export async function action({ request, context }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "manage:beta-goals");
+export async function action({ request, url, context }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "manage:beta-goals");
   const form = await readForm(request);
   const goals = await listGoals();
   const parsed = parseForm(form, goalsFormSchema(goals.map((g) => g.id)));

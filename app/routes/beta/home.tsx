@@ -11,8 +11,8 @@ const statusLabels: Record<UserStatus, string> = { active: "Active", invited: "I
 const statusBadge: Record<UserStatus, string> = { active: "badge badge-success", invited: "badge badge-warning", disabled: "badge badge-danger" };
 
 /** The beta program's customers: organizations on the beta plan and how engaged their people are. */
-export async function loader({ request, context }: Route.LoaderArgs) {
-  const me = requirePermission(request, context, "view:beta");
+export async function loader({ url, context }: Route.LoaderArgs) {
+  const me = requirePermission(url, context, "view:beta");
   const organizations = await listBetaCustomers();
   return {
     organizations: organizations.map((o) => ({

@@ -12,8 +12,8 @@ export const meta: Route.MetaFunction = () => [{ title: "Import deals · Beta pr
 
 const MAX_BYTES = 1024 * 1024;
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  requirePermission(request, context, "manage:beta");
+export async function loader({ url, context }: Route.LoaderArgs) {
+  requirePermission(url, context, "manage:beta");
   return { columns: importColumns };
 }
 
@@ -21,8 +21,8 @@ export async function loader({ request, context }: Route.LoaderArgs) {
  * Two steps: "preview" validates the file and shows every row with its errors; "import" sends
  * the same text back and imports all rows in one transaction — or none when any row is wrong.
  */
-export async function action({ request, context }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "manage:beta");
+export async function action({ request, url, context }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "manage:beta");
   const program = await getActiveProgram();
   if (!program) notFound("There is no active beta program.");
   if (Number(request.headers.get("content-length") ?? "0") > MAX_BYTES * 2) return formFailure(null, {}, "The file is larger than 1 MB.", 413);

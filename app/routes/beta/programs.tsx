@@ -9,15 +9,15 @@ import { activateProgram, createProgram, listPrograms, updateProgram } from "~/m
 
 export const meta: Route.MetaFunction = () => [{ title: "Programs · Beta program · Support Portal" }];
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  requirePermission(request, context, "manage:beta");
+export async function loader({ url, context }: Route.LoaderArgs) {
+  requirePermission(url, context, "manage:beta");
   const programs = await listPrograms();
   return { programs: programs.map((p) => ({ ...p, deals: Number(p.deals), onboarded: Number(p.onboarded) })) };
 }
 
 /** Sales and admins create and edit programs and make one active (the board shows the active one). */
-export async function action({ request, context }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "manage:beta");
+export async function action({ request, url, context }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "manage:beta");
   const actor = { id: user.id, name: user.name };
   const form = await readForm(request);
   const intent = form.get("intent");

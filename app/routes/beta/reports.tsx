@@ -10,8 +10,8 @@ import { formatRate } from "~/modules/beta/goals";
 
 export const meta: Route.MetaFunction = () => [{ title: "Reports · Beta program · Support Portal" }];
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  requirePermission(request, context, "manage:beta");
+export async function loader({ url, context }: Route.LoaderArgs) {
+  requirePermission(url, context, "manage:beta");
   const program = await getActiveProgram();
   if (!program) return { program: null, report: null, conversion: null, churnReasons: [] };
   const [report, conversion, churnReasons] = await Promise.all([reportData(program), conversionSummary({ programId: program.id }), churnReasonCounts({ programId: program.id })]);

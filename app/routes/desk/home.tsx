@@ -11,8 +11,8 @@ const planLabels: Record<Plan, string> = { standard: "Standard", enterprise: "En
 const planBadge: Record<Plan, string> = { standard: "badge", enterprise: "badge badge-accent", beta: "badge badge-warning" };
 
 /** The agents' customer directory: every organization, with a way in to invite its contacts. */
-export async function loader({ request, context }: Route.LoaderArgs) {
-  const me = requirePermission(request, context, "view:desk");
+export async function loader({ url, context }: Route.LoaderArgs) {
+  const me = requirePermission(url, context, "view:desk");
   const organizations = await listOrganizations();
   return {
     canInvite: can(me, "invite:customer"),

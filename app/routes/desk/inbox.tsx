@@ -19,10 +19,9 @@ export const meta: Route.MetaFunction = ({ data }) => [{ title: `Email review ($
 const PREVIEW_CHARS = 600;
 
 /** Mail the portal could not file by itself (unknown sender, closed ticket, refused attachment). */
-export async function loader({ request, context }: Route.LoaderArgs) {
-  const user = requirePermission(request, context, "view:desk");
+export async function loader({ url, context }: Route.LoaderArgs) {
+  const user = requirePermission(url, context, "view:desk");
   const [items, total, organizations] = await Promise.all([listReview(user), reviewCount(), organizationChoices()]);
-  const url = new URL(request.url);
   return {
     total,
     done: url.searchParams.get("done"),
@@ -47,8 +46,8 @@ const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("discard"), id: idField }),
 ]);
 
-export async function action({ request, context }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "view:desk");
+export async function action({ request, url, context }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "view:desk");
   const form = await readForm(request);
   const parsed = parseForm(form, actionSchema);
   if (!parsed.success) return parsed.response;

@@ -37,9 +37,8 @@ const querySchema = z.object({
   cursor: z.string().max(300).optional().catch(undefined),
 });
 
-export async function loader({ request, context, params }: Route.LoaderArgs) {
-  const user = requirePermission(request, context, "view:desk");
-  const url = new URL(request.url);
+export async function loader({ url, context, params }: Route.LoaderArgs) {
+  const user = requirePermission(url, context, "view:desk");
   const viewParam = params.view ?? "unassigned";
   const query = querySchema.parse(Object.fromEntries(url.searchParams));
   let view: DeskView | null = null;
@@ -114,11 +113,11 @@ const bulkSchema = z.object({
 
 const saveViewSchema = z.object({ intent: z.literal("save-view"), name: z.string().trim().min(1, "Name the view.").max(60, "Keep the name under 60 characters.") });
 
-export async function action({ request, context, params }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "view:desk");
+export async function action({ request, url, context, params }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "view:desk");
   const form = await readForm(request);
   const intent = form.get("intent");
-  const here = new URL(request.url);
+  const here = new URL(url);
   if (intent === "save-view") {
     const parsed = parseForm(form, saveViewSchema);
     if (!parsed.success) return parsed.response;

@@ -9,9 +9,8 @@ export const meta: Route.MetaFunction = () => [{ title: "SLA reports · Desk · 
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((v) => !Number.isNaN(Date.parse(v)));
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  requirePermission(request, context, "read:sla-reports");
-  const url = new URL(request.url);
+export async function loader({ url, context }: Route.LoaderArgs) {
+  requirePermission(url, context, "read:sla-reports");
   const defaults = defaultRange();
   const q = Object.fromEntries(url.searchParams);
   const errors: Record<string, string> = {};

@@ -53,8 +53,8 @@ const saveSchema = z.object({
   groupId: uuidOrNone.optional(),
 });
 
-export async function loader({ request, context, params }: Route.LoaderArgs) {
-  const user = requirePermission(request, context, "view:desk");
+export async function loader({ url, context, params }: Route.LoaderArgs) {
+  const user = requirePermission(url, context, "view:desk");
   const number = parseTicketNumber(params.number);
   try {
     // One statement for the whole page (ticket-page.server.ts); the SLA panel comes from the caches.
@@ -65,8 +65,8 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   }
 }
 
-export async function action({ request, context, params }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "view:desk");
+export async function action({ request, url, context, params }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "view:desk");
   const number = parseTicketNumber(params.number);
   const form = await readTicketForm(request);
   const intent = form.get("intent");

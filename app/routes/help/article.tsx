@@ -36,12 +36,11 @@ function notFoundFor(signedIn: boolean): never {
 /** Help pages vary by the reader's language (cookie, Accept-Language). */
 export const headers: Route.HeadersFunction = () => ({ Vary: "Accept-Language, Cookie" });
 
-export async function loader({ request, context, params }: Route.LoaderArgs) {
+export async function loader({ request, url, context, params }: Route.LoaderArgs) {
   const reader = readerOf(context);
-  const language = helpLanguage(request);
-  const found = await resolveArticleVersion(reader, params.slug, request);
+  const language = helpLanguage(request, url);
+  const found = await resolveArticleVersion(reader, params.slug, request, url);
   if (!found) notFoundFor(!!reader);
-  const url = new URL(request.url);
   if ("redirectTo" in found) throw redirect(found.redirectTo, { status: found.status, headers: { ...language.headers, Vary: "Accept-Language, Cookie" } });
   const { article, translation, locale, wanted } = found;
   const content = translation ?? article;
@@ -91,8 +90,8 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
 }
 
 /** The article a vote is for: the translation this URL shows (?lang= with its slug), or the article by its own slug. */
-async function articleIdForVote(reader: ReturnType<typeof readerOf>, slug: string, request: Request): Promise<string | null> {
-  const lang = new URL(request.url).searchParams.get("lang");
+async function articleIdForVote(reader: ReturnType<typeof readerOf>, slug: string, url: URL): Promise<string | null> {
+  const lang = url.searchParams.get("lang");
   if (isHelpLocale(lang) && lang !== HELP_DEFAULT_LOCALE) {
     const t = await readableTranslationBySlug(reader, lang, slug);
     if (t) return t.articleId;
@@ -108,9 +107,9 @@ const voteSchema = z.object({
   website: z.string().optional(),
 });
 
-export async function action({ request, context, params }: Route.ActionArgs) {
+export async function action({ request, url, context, params }: Route.ActionArgs) {
   const reader = readerOf(context);
-  const articleId = await articleIdForVote(reader, params.slug, request);
+  const articleId = await articleIdForVote(reader, params.slug, url);
   if (!articleId) notFoundFor(!!reader);
   const form = await readForm(request);
   const parsed = parseForm(form, voteSchema);

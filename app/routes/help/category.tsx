@@ -13,8 +13,8 @@ export const meta: Route.MetaFunction = ({ data }) => [
 /** Help pages vary by the reader's language (cookie, Accept-Language). */
 export const headers: Route.HeadersFunction = () => ({ Vary: "Accept-Language, Cookie" });
 
-export async function loader({ request, context, params }: Route.LoaderArgs) {
-  const language = helpLanguage(request);
+export async function loader({ request, url, context, params }: Route.LoaderArgs) {
+  const language = helpLanguage(request, url);
   const page = await categoryPage(readerOf(context), params.slug);
   if (!page) throw data({ message: "There is no such help topic." }, { status: 404 });
   const articles = await localizeItems(page.articles, language.locale);

@@ -16,8 +16,8 @@ export const meta: Route.MetaFunction = ({ data }) => [
 /** Help pages vary by the reader's language (cookie, Accept-Language). */
 export const headers: Route.HeadersFunction = () => ({ Vary: "Accept-Language, Cookie" });
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  const language = helpLanguage(request);
+export async function loader({ request, url, context }: Route.LoaderArgs) {
+  const language = helpLanguage(request, url);
   const groups = await faqForReader(readerOf(context));
   const localized = await localizeItems(
     groups.flatMap((g) => g.entries),

@@ -17,9 +17,9 @@ export const meta: Route.MetaFunction = ({ data }) => [
 /** Help pages vary by the reader's language (cookie, Accept-Language). */
 export const headers: Route.HeadersFunction = () => ({ Vary: "Accept-Language, Cookie" });
 
-export async function loader({ request, context }: Route.LoaderArgs) {
+export async function loader({ request, url, context }: Route.LoaderArgs) {
   const reader = readerOf(context);
-  const language = helpLanguage(request);
+  const language = helpLanguage(request, url);
   const [categories, popular, recent] = await Promise.all([categoriesWithCounts(reader), popularArticles(reader, 6), recentArticles(reader, 6)]);
   return data({
     locale: language.locale,

@@ -24,10 +24,10 @@ const querySchema = z.object({
 /** Help pages vary by the reader's language (cookie, Accept-Language). */
 export const headers: Route.HeadersFunction = () => ({ Vary: "Accept-Language, Cookie" });
 
-export async function loader({ request, context }: Route.LoaderArgs) {
+export async function loader({ request, url, context }: Route.LoaderArgs) {
   const reader = readerOf(context);
-  const language = helpLanguage(request);
-  const { q, page } = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const language = helpLanguage(request, url);
+  const { q, page } = querySchema.parse(Object.fromEntries(url.searchParams));
   const result = await searchArticles(reader, q, { page, locale: language.locale });
   // Queued, not awaited: written in batches off the response's path (search-log.server.ts).
   if (q && page === 1) logSearch(reader, q, result.total);

@@ -12,9 +12,9 @@ const querySchema = z.object({
 });
 
 /** GET /help/suggest?q=…[&context=ticket] → { suggestions: [{ id, slug, title, summary, url }] } for the current reader. */
-export async function loader({ request, context }: Route.LoaderArgs) {
+export async function loader({ request, url, context }: Route.LoaderArgs) {
   const reader = readerOf(context);
-  const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const query = querySchema.parse(Object.fromEntries(url.searchParams));
   const suggestions = await suggestArticles(reader, query.q, query.limit);
   if (query.context === "ticket" && suggestions.length) {
     const visitor = visitorFor(request, context, { create: false });

@@ -10,15 +10,15 @@ import { feedbackStatusLabels } from "~/modules/beta/model";
 
 export const meta: Route.MetaFunction = () => [{ title: "Feedback · Support Portal" }];
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  const user = requirePermission(request, context, "view:portal");
+export async function loader({ url, context }: Route.LoaderArgs) {
+  const user = requirePermission(url, context, "view:portal");
   if (!(await isBetaCustomer(user))) return { beta: false as const };
   const { own, others } = await feedbackForCustomer(user);
   return { beta: true as const, own: own.map((i) => ({ ...i, createdAt: i.createdAt.toISOString(), organizationId: undefined })), others };
 }
 
-export async function action({ request, context }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "view:portal");
+export async function action({ request, url, context }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "view:portal");
   const form = await readForm(request);
   try {
     if (form.get("intent") === "vote") {

@@ -9,8 +9,8 @@ export const meta: Route.MetaFunction = () => [{ title: "My organization · Supp
 const planLabels: Record<Plan, string> = { standard: "Standard", enterprise: "Enterprise", beta: "Beta" };
 
 /** A customer's home: their organization, their account and (when shared) their colleagues. */
-export async function loader({ request, context }: Route.LoaderArgs) {
-  const me = requirePermission(request, context, "view:portal");
+export async function loader({ url, context }: Route.LoaderArgs) {
+  const me = requirePermission(url, context, "view:portal");
   const home = await customerHome(me);
   return {
     me: {

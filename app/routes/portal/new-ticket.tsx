@@ -33,14 +33,14 @@ async function planOf(organizationId: string | null) {
   return org?.plan ?? "standard";
 }
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  const user = requirePermission(request, context, "view:portal");
+export async function loader({ url, context }: Route.LoaderArgs) {
+  const user = requirePermission(url, context, "view:portal");
   const plan = await planOf(user.organizationId);
   return { plan, priorities: prioritiesForPlan(plan), idempotencyKey: randomUUID() };
 }
 
-export async function action({ request, context }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "view:portal");
+export async function action({ request, url, context }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "view:portal");
   const form = await readTicketForm(request);
   const parsed = parseForm(form, newTicketSchema);
   if (!parsed.success) return parsed.response;

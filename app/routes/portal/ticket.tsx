@@ -28,8 +28,8 @@ const actionSchema = z.discriminatedUnion("intent", [
   }),
 ]);
 
-export async function loader({ request, context, params }: Route.LoaderArgs) {
-  const user = requirePermission(request, context, "view:portal");
+export async function loader({ url, context, params }: Route.LoaderArgs) {
+  const user = requirePermission(url, context, "view:portal");
   const number = parseTicketNumber(params.number);
   try {
     // One statement for the whole page (ticket-page.server.ts); the SLA promise comes from the cached policy.
@@ -40,8 +40,8 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   }
 }
 
-export async function action({ request, context, params }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "view:portal");
+export async function action({ request, url, context, params }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "view:portal");
   const number = parseTicketNumber(params.number);
   const form = await readTicketForm(request);
   const parsed = parseForm(form, actionSchema);

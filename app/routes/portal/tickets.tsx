@@ -16,9 +16,9 @@ const filtersSchema = z.object({
   cursor: z.string().max(200).optional().catch(undefined),
 });
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  const user = requirePermission(request, context, "view:portal");
-  const filters = filtersSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+export async function loader({ url, context }: Route.LoaderArgs) {
+  const user = requirePermission(url, context, "view:portal");
+  const filters = filtersSchema.parse(Object.fromEntries(url.searchParams));
   const result = await listCustomerTickets(user, filters);
   return { ...result, filters, userName: user.name };
 }

@@ -7,8 +7,8 @@ import { getAttachment } from "~/modules/tickets/tickets.server";
  * Downloads an attachment. Always `Content-Disposition: attachment` with nosniff and a
  * sandboxing CSP, so an uploaded HTML or SVG file is never rendered by the browser.
  */
-export async function loader({ request, context, params }: Route.LoaderArgs) {
-  const user = requireUser(request, context);
+export async function loader({ url, context, params }: Route.LoaderArgs) {
+  const user = requireUser(url, context);
   const number = parseTicketNumber(params.number);
   try {
     const file = await getAttachment(user, number, params.attachmentId);

@@ -8,8 +8,8 @@ import { categoriesWithCounts, deleteCategory, KbError, saveCategory } from "~/m
 
 export const meta: Route.MetaFunction = () => [{ title: "Categories · Knowledge base" }];
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  const user = requirePermission(request, context, "manage:kb");
+export async function loader({ url, context }: Route.LoaderArgs) {
+  const user = requirePermission(url, context, "manage:kb");
   return { categories: await categoriesWithCounts({ id: user.id, role: user.role }) };
 }
 
@@ -23,8 +23,8 @@ const categorySchema = z.object({
   position: z.coerce.number().int().min(0).max(1000).catch(0),
 });
 
-export async function action({ request, context }: Route.ActionArgs) {
-  requirePermission(request, context, "manage:kb");
+export async function action({ request, url, context }: Route.ActionArgs) {
+  requirePermission(url, context, "manage:kb");
   const form = await readForm(request);
   const parsed = parseForm(form, categorySchema);
   if (!parsed.success) return parsed.response;

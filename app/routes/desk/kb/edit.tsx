@@ -15,12 +15,12 @@ export const meta: Route.MetaFunction = ({ data }) => [{ title: `${data?.article
 
 const uuidParam = z.string().uuid();
 
-export async function loader({ request, context, params }: Route.LoaderArgs) {
-  requirePermission(request, context, "manage:kb");
+export async function loader({ url, context, params }: Route.LoaderArgs) {
+  requirePermission(url, context, "manage:kb");
   const categories = await allCategories();
-  const saved = new URL(request.url).searchParams.get("saved") === "1";
+  const saved = url.searchParams.get("saved") === "1";
   if (!params.id) {
-    const search = new URL(request.url).searchParams;
+    const search = url.searchParams;
     const fromMessage = search.get("fromMessage");
     const draft = fromMessage && uuidParam.safeParse(fromMessage).success ? await draftFromTicketMessage(fromMessage) : null;
     const title = draft?.title ?? search.get("title")?.slice(0, 200) ?? "";
@@ -48,8 +48,8 @@ export const articleFormSchema = z.object({
   intent: z.enum(["save", "preview"]).default("save"),
 });
 
-export async function action({ request, context, params }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "manage:kb");
+export async function action({ request, url, context, params }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "manage:kb");
   const form = await readForm(request);
   const parsed = parseForm(form, articleFormSchema);
   if (!parsed.success) return parsed.response;

@@ -18,9 +18,9 @@ const filtersSchema = z.object({
   missing: z.enum(["", ...translationLocales]).catch(""),
 });
 
-export async function loader({ request, context }: Route.LoaderArgs) {
-  requirePermission(request, context, "manage:kb");
-  const filters = filtersSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+export async function loader({ url, context }: Route.LoaderArgs) {
+  requirePermission(url, context, "manage:kb");
+  const filters = filtersSchema.parse(Object.fromEntries(url.searchParams));
   const [all, analytics, coverage] = await Promise.all([listArticlesForDesk(filters), kbAnalytics({ days: 30 }), translationCoverage()]);
   const translated = await translationsByArticle(all.map((a) => a.id));
   const articles = all

@@ -16,13 +16,13 @@ const querySchema = z.object({
   to: z.coerce.number().int().min(1).optional().catch(undefined),
 });
 
-export async function loader({ request, context, params }: Route.LoaderArgs) {
-  requirePermission(request, context, "manage:kb");
+export async function loader({ url, context, params }: Route.LoaderArgs) {
+  requirePermission(url, context, "manage:kb");
   if (!idSchema.safeParse(params.id).success) throw data({ message: "There is no such article." }, { status: 404 });
   const article = await articleForEdit(params.id);
   if (!article) throw data({ message: "There is no such article." }, { status: 404 });
   const revisions = await listRevisions(article.id);
-  const q = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const q = querySchema.parse(Object.fromEntries(url.searchParams));
   const to = q.to ?? article.revision;
   const from = q.from ?? Math.max(1, to - 1);
   const [a, b] = await Promise.all([getRevision(article.id, from), getRevision(article.id, to)]);
@@ -41,8 +41,8 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
 
 const restoreSchema = z.object({ intent: z.literal("restore"), number: z.coerce.number().int().min(1) });
 
-export async function action({ request, context, params }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "manage:kb");
+export async function action({ request, url, context, params }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "manage:kb");
   if (!idSchema.safeParse(params.id).success) throw data({ message: "There is no such article." }, { status: 404 });
   const parsed = parseForm(await readForm(request), restoreSchema);
   if (!parsed.success) return parsed.response;

@@ -23,12 +23,12 @@ function parseParams(params: Record<string, string | undefined>) {
   return parsed.data;
 }
 
-export async function loader({ request, context, params }: Route.LoaderArgs) {
-  requirePermission(request, context, "manage:kb");
+export async function loader({ url, context, params }: Route.LoaderArgs) {
+  requirePermission(url, context, "manage:kb");
   const { id, locale } = parseParams(params);
   const found = await translationForEdit(id, locale);
   if (!found) throw data({ message: "There is no such article." }, { status: 404 });
-  const saved = new URL(request.url).searchParams.get("saved") === "1";
+  const saved = url.searchParams.get("saved") === "1";
   return { ...found, locale, saved, originalHtml: renderArticleMarkdown(found.article.body).html };
 }
 
@@ -41,8 +41,8 @@ const translationFormSchema = z.object({
   expectedRevision: z.coerce.number().int().min(1).optional(),
 });
 
-export async function action({ request, context, params }: Route.ActionArgs) {
-  const user = requirePermission(request, context, "manage:kb");
+export async function action({ request, url, context, params }: Route.ActionArgs) {
+  const user = requirePermission(url, context, "manage:kb");
   const { id, locale } = parseParams(params);
   const form = await readForm(request);
   if (form.get("intent") === "delete") {
