@@ -12,7 +12,8 @@ import { fileURLToPath } from "node:url";
  * resource in the process (~160 per page), and each one created during a render carries the
  * render's whole state — which V8 keeps alive through its young-generation collections wherever
  * such an object is held weakly. The server build therefore bundles react-dom/server with a
- * storage that holds nothing (docs/performance.md, "React's request storage").
+ * storage that holds nothing (docs/performance.md, "React's request storage and the Request
+ * copies").
  */
 const requestStorageShim = "\0react-dom-server-request-storage";
 export function reactServerWithoutRequestStorage(): Plugin {

@@ -20,7 +20,7 @@ export function safeRedirectPath(value: FormDataEntryValue | string | null | und
  */
 export function requireUser(url: URL, context: RequestContext): SessionUser {
   if (context.user) return context.user;
-  throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search.replace(/([?&])_data=[^&]*&?/, "$1"))}`);
+  throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
 }
 
 /** The signed-in user holding `permission`; 403 otherwise. `url`: as for requireUser. */
