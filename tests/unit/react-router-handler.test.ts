@@ -10,6 +10,14 @@ afterEach(() => {
   for (const s of servers.splice(0)) s.close();
 });
 
+async function listen(app: express.Express): Promise<string> {
+  const server = createServer(app);
+  servers.push(server);
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 /** An express app whose one route hands the Fetch Request to `handle` and sends what it returns. */
 async function serve(handle: (request: Request) => Promise<Response> | Response, trustProxy = false): Promise<string> {
   const app = express();
@@ -21,11 +29,7 @@ async function serve(handle: (request: Request) => Promise<Response> | Response,
       next(error);
     }
   });
-  const server = createServer(app);
-  servers.push(server);
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return listen(app);
 }
 
 describe("the express adapter for React Router", () => {
@@ -96,11 +100,7 @@ describe("the express adapter for React Router", () => {
       const body = new ReadableStream({ cancel: () => void (cancelled = true) });
       await sendResponse(res, new Response(body));
     });
-    const server = createServer(app);
-    servers.push(server);
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    const r = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    const r = await fetch(`${await listen(app)}/`);
     expect(await r.text()).toBe("early");
     await expect.poll(() => cancelled).toBe(true);
   });
